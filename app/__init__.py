@@ -1,0 +1,1 @@
+"""Wingwatch: the Reflex app module, REST API, domain services and models."""

@@ -1,0 +1,59 @@
+"""Request-scoped helpers: database transaction, the bearer token's user and role."""
+
+from __future__ import annotations
+
+from typing import Annotated, Iterator
+
+from fastapi import Depends, Header
+from sqlalchemy.orm import Session
+
+from app.api.errors import ApiError
+from app.db import unit_of_work
+from app.policy import OFFICER
+from app.runtime import signing_keys
+from app.services import tokens, web_sessions
+from app.services.accounts import Identity, load_identity
+from app.settings import get_settings
+
+
+def db_session() -> Iterator[Session]:
+    with unit_of_work() as db:
+        yield db
+
+
+def _unauthorised(message: str = "Sign in again.") -> ApiError:
+    return ApiError(401, "unauthorised", message, {"WWW-Authenticate": "Bearer"})
+
+
+def bearer_identity(authorization: Annotated[str | None, Header()] = None) -> Identity:
+    """The token's user. Its own short transaction: on SQLite a transaction holds the write
+    lock, and the route may need one of its own."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthorised("A bearer token is required.")
+    settings = get_settings()
+    try:
+        claims = tokens.verify(signing_keys(), token.strip(), settings.jwt_issuer,
+                               settings.jwt_audience)
+    except tokens.InvalidToken:
+        raise _unauthorised() from None
+    with unit_of_work() as db:
+        identity = load_identity(db, claims.user_id)
+        # A token made from a browser session dies with it: signing out ends both.
+        ended = claims.session_id is not None and not web_sessions.is_open(db, claims.session_id)
+    if identity is None or identity.role != claims.role or ended:
+        raise _unauthorised()
+    return identity
+
+
+DB = Annotated[Session, Depends(db_session)]
+CurrentUser = Annotated[Identity, Depends(bearer_identity)]
+
+
+def officer(caller: Annotated[Identity, Depends(bearer_identity)]) -> Identity:
+    if caller.role != OFFICER:
+        raise ApiError(403, "forbidden", "Only officers record observations.")
+    return caller
+
+
+Officer = Annotated[Identity, Depends(officer)]

@@ -1,0 +1,121 @@
+"""API v1 routes: health, bearer tokens, and the cookie swap behind the sign-in page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Cookie, FastAPI, Header, Request, Response
+from sqlalchemy import text
+
+from app.api import errors, observations
+from app.api.deps import DB, CurrentUser
+from app.runtime import session_timeouts, sign_audit_head, signing_keys
+from app.api.schemas import Caller, ErrorBody, Health, TicketRequest, TokenRequest, TokenResponse
+from app.clock import utc_now
+from app.db import unit_of_work
+from app.services import tokens, web_sessions
+from app.services.accounts import INVALID_MESSAGE, LOCKED_MESSAGE, SignIn, authenticate
+from app.settings import get_settings
+
+PREFIX = "/api/v1"
+_ERRORS = {status: {"model": ErrorBody} for status in (400, 401, 422, 423)}
+
+router = APIRouter(prefix=PREFIX, responses=_ERRORS)
+
+
+@router.get("/health", response_model=Health, tags=["system"])
+def health(response: Response) -> Health:
+    """Liveness and database reachability. No authentication, no personal data."""
+    try:
+        with unit_of_work() as db:
+            db.execute(text("SELECT 1"))
+    except Exception:  # any driver error means the same thing to a client: not reachable
+        response.status_code = 503
+        return Health(status="degraded", database="unreachable")
+    return Health(status="ok", database="ok")
+
+
+@router.post("/auth/token", response_model=TokenResponse, tags=["auth"])
+def issue_token(body: TokenRequest, db: DB, request: Request) -> TokenResponse:
+    """Exchange username and password for a bearer token (at most 15 minutes)."""
+    settings = get_settings()
+    now = utc_now()
+    outcome, identity = authenticate(db, body.username, body.password, now, channel="api")
+    db.commit()  # the attempt is logged whether or not the request succeeds
+    sign_audit_head()
+    if outcome is SignIn.LOCKED:
+        raise errors.ApiError(423, "account_locked", LOCKED_MESSAGE,
+                              {"Retry-After": str(settings.lockout_seconds)})
+    if identity is None:
+        raise errors.ApiError(401, "invalid_credentials", INVALID_MESSAGE)
+    return _token_response(identity.user_id, identity.role, now)
+
+
+def _token_response(user_id: str, role: str, now, session_id: int | None = None
+                    ) -> TokenResponse:
+    settings = get_settings()
+    lifetime = timedelta(seconds=settings.token_lifetime_seconds)
+    token = tokens.issue(signing_keys(), user_id, role, now, lifetime, settings.jwt_issuer,
+                         settings.jwt_audience, session_id)
+    return TokenResponse(access_token=token, expires_in=int(lifetime.total_seconds()), role=role)
+
+
+@router.post("/auth/session-token", response_model=TokenResponse, tags=["auth"],
+             include_in_schema=False)
+def token_for_browser_session(ww_session: str | None = Cookie(default=None),
+                              x_wingwatch: str | None = Header(default=None)) -> TokenResponse:
+    """The capture page's bearer token, from the signed-in browser's HttpOnly cookie.
+
+    The custom header cannot be sent cross-site without a CORS preflight, which this API never
+    grants to other origins: together with SameSite=Strict it keeps other sites out."""
+    if x_wingwatch != "capture":
+        raise errors.ApiError(400, "missing_header", "X-Wingwatch: capture is required.")
+    now = utc_now()
+    with unit_of_work() as db:
+        live = web_sessions.resolve(db, ww_session, now, session_timeouts())
+        web_sessions.touch(db, ww_session, now)  # the island syncing is the officer at work
+    if live is None or live.status is not web_sessions.Status.ACTIVE:
+        raise errors.ApiError(401, "unauthorised", "Sign in again.")
+    return _token_response(live.identity.user_id, live.identity.role, now, live.session_id)
+
+
+@router.get("/auth/me", response_model=Caller, tags=["auth"])
+def who_am_i(caller: CurrentUser) -> Caller:
+    """The bearer token's user: lets a client check that its token still holds."""
+    return Caller(user_id=caller.user_id, username=caller.username,
+                  display_name=caller.display_name, role=caller.role)
+
+
+@router.post("/auth/session", status_code=204, tags=["auth"], include_in_schema=False)
+def open_browser_session(body: TicketRequest, db: DB, response: Response) -> Response:
+    """Swap the sign-in page's one-time ticket for the HttpOnly session cookie."""
+    key = web_sessions.redeem_ticket(db, body.ticket, utc_now())
+    if key is None:
+        raise errors.ApiError(400, "invalid_ticket", "Sign-in expired. Please sign in again.")
+    settings = get_settings()
+    response.status_code = 204
+    response.set_cookie(web_sessions.COOKIE_NAME, key, max_age=settings.session_max_seconds, path="/",
+                        httponly=True, samesite="strict", secure=settings.secure_cookies)
+    return response
+
+
+@router.delete("/auth/session", status_code=204, tags=["auth"], include_in_schema=False)
+def close_browser_session(db: DB, response: Response,
+                          ww_session: str | None = Cookie(default=None)) -> Response:
+    """Sign-out: end the server session (if any) and drop the cookie."""
+    web_sessions.end(db, ww_session, utc_now())
+    response.status_code = 204
+    response.delete_cookie(web_sessions.COOKIE_NAME, path="/", httponly=True, samesite="strict",
+                           secure=get_settings().secure_cookies)
+    return response
+
+
+def build_api() -> FastAPI:
+    api = FastAPI(
+        title="Wingwatch API", version="1.0.0",
+        openapi_url=f"{PREFIX}/openapi.json", docs_url=f"{PREFIX}/docs", redoc_url=None,
+    )
+    errors.install(api)
+    api.include_router(router)
+    api.include_router(observations.router)
+    return api

@@ -1,0 +1,152 @@
+"""Sync API v1 for the capture island: bootstrap, sync, and the officer's own receipts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Query
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.api import errors
+from app.api.deps import DB, CurrentUser, Officer
+from app.runtime import ingest_context, sealing_ring, sign_audit_head
+from app.api.schemas import (
+    AddendumCreated,
+    AddendumRequest,
+    Bootstrap,
+    BootstrapUser,
+    ErrorBody,
+    ItemError,
+    ItemResult,
+    MyObservation,
+    MyObservations,
+    RosterEntry,
+    SyncRequest,
+    SyncResponse,
+)
+from app.api.sync_items import parse_item
+from app.clock import utc_now
+from app.db import unit_of_work
+from app.models import (
+    Observation,
+    Prisoner,
+    ScreeningEvent,
+    ScreeningItem,
+    ScreeningTrigger,
+    Wing,
+)
+from app.services import audit, catalogue, observations
+
+PREFIX = "/api/v1"
+ATTEMPTS = 3  # a concurrent batch about the same prisoner can win a race on PostgreSQL: retry
+
+router = APIRouter(prefix=PREFIX, tags=["observations"],
+                   responses={s: {"model": ErrorBody} for s in (401, 403, 422)})
+
+
+@router.get("/bootstrap", response_model=Bootstrap)
+def bootstrap(caller: CurrentUser, db: DB) -> Bootstrap:
+    """What the capture page caches: roster of the caller's wings, catalogue, locations, key."""
+    roster = db.execute(
+        select(Prisoner.id, Prisoner.given_name, Prisoner.family_name, Prisoner.number, Wing.code)
+        .join(Wing, Wing.id == Prisoner.wing_id)
+        .where(Prisoner.wing_id.in_(caller.wing_ids))
+        .order_by(Prisoner.family_name, Prisoner.given_name)).all()
+    wings = db.scalars(select(Wing.code).where(Wing.id.in_(caller.wing_ids))).all()
+    return Bootstrap(
+        user=BootstrapUser(id=caller.user_id, username=caller.username,
+                           display_name=caller.display_name, role=caller.role,
+                           wings=sorted(wings)),
+        roster=[RosterEntry(id=pid, name=f"{given} {family}", number=number, wing=wing)
+                for pid, given, family, number, wing in roster],
+        catalogue=catalogue.current().to_public_dict(),
+        locations=[{"code": loc.code, "label": loc.label} for loc in catalogue.locations()],
+        sealing_key=sealing_ring().public_jwk(),
+    )
+
+
+@router.post("/observations/sync", response_model=SyncResponse)
+def sync(body: SyncRequest, caller: Officer) -> SyncResponse:
+    """Store a batch exactly once: one result per item, in order; one bad item blocks nothing."""
+    ring, context = sealing_ring(), ingest_context()
+    items = [parse_item(raw, ring) for raw in body.items]
+    for attempt in range(ATTEMPTS):
+        try:
+            with unit_of_work() as db:
+                results = observations.ingest(db, caller, body.device_id, items, utc_now(),
+                                              context)
+            break
+        except IntegrityError:
+            if attempt == ATTEMPTS - 1:
+                raise errors.ApiError(409, "busy", "Please send again.") from None
+    sign_audit_head()
+    return SyncResponse(results=[
+        ItemResult(id=r.id or None, status=r.status,
+                   error=ItemError(field=r.error.field, message=r.error.message)
+                   if r.error else None)
+        for r in results
+    ])
+
+
+@router.post("/observations/{observation_id}/addenda", response_model=AddendumCreated,
+             status_code=201, responses={404: {"model": ErrorBody}})
+def add_addendum(observation_id: str, body: AddendumRequest, caller: Officer
+                 ) -> AddendumCreated:
+    """Correct or add to one's own observation. The observation itself never changes."""
+    if not body.text.strip():
+        raise errors.ApiError(422, "invalid_request", "text: write the correction.")
+    with unit_of_work() as db:
+        addendum_id = observations.add_addendum(db, caller, observation_id, body.text,
+                                                utc_now(), ingest_context().cipher)
+    if addendum_id is None:
+        raise errors.ApiError(404, "not_found", "No observation of yours has this id.")
+    sign_audit_head()
+    return AddendumCreated(id=addendum_id, observation_id=observation_id)
+
+
+@router.get("/observations/mine", response_model=MyObservations)
+def mine(caller: Officer,
+         since: datetime | None = Query(default=None, description="received after, ISO 8601"),
+         ) -> MyObservations:
+    """The officer's own entries and what became of them — no content, no screening notes."""
+    if since is not None and since.tzinfo is None:
+        raise errors.ApiError(422, "invalid_request", "since: give a time zone offset.")
+    query = (select(Observation.id, Observation.prisoner_id, Wing.code, Observation.occurred_at,
+                    Observation.received_at, Observation.categories, Observation.flag)
+             .join(Wing, Wing.id == Observation.wing_id)
+             .where(Observation.author_id == caller.user_id)
+             .order_by(Observation.received_at.desc()).limit(500))
+    if since is not None:
+        query = query.where(Observation.received_at > since)
+    with unit_of_work() as db:
+        rows = db.execute(query).all()
+        status = _screening_status(db, {row.prisoner_id for row in rows})
+        audit.append(db, at=utc_now(), action=audit.Action.READ, actor_id=caller.user_id,
+                     purpose="own receipts", detail=f"{len(rows)} own entries, no content")
+    sign_audit_head()
+    return MyObservations(observations=[
+        MyObservation(id=r.id, prisoner_id=r.prisoner_id, wing=r.code, occurred_at=r.occurred_at,
+                      received_at=r.received_at, categories=r.categories, flag=r.flag,
+                      status=status.get(r.id, ("received", None))[0],
+                      reviewed_at=status.get(r.id, ("received", None))[1])
+        for r in rows
+    ])
+
+
+def _screening_status(db, prisoner_ids: set[str]) -> dict[str, tuple[str, datetime | None]]:
+    """observation id -> ("flagged", None) while its item waits for a screener, or
+    ("screened", when the first decision was recorded). Never what was decided or why."""
+    decided = (select(ScreeningEvent.item_id, func.min(ScreeningEvent.at).label("at"))
+               .where(ScreeningEvent.kind == "decision").group_by(ScreeningEvent.item_id)
+               .subquery())
+    rows = db.execute(select(ScreeningTrigger.observation_ids, decided.c.at)
+                      .join(ScreeningItem, ScreeningItem.id == ScreeningTrigger.item_id)
+                      .outerjoin(decided, decided.c.item_id == ScreeningItem.id)
+                      .where(ScreeningItem.prisoner_id.in_(prisoner_ids)))
+    found: dict[str, tuple[str, datetime | None]] = {}
+    for observation_ids, decided_at in rows:
+        for obs_id in observation_ids:
+            if found.get(obs_id, ("",))[0] != "flagged":
+                found[obs_id] = ("flagged", None) if decided_at is None else ("screened", decided_at)
+    return found

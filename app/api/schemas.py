@@ -1,0 +1,158 @@
+"""Request and response bodies of API v1. Unknown fields are refused, not ignored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    model_validator,
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TokenRequest(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class TokenResponse(Strict):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    role: str
+
+
+class TicketRequest(Strict):
+    ticket: str = Field(min_length=10, max_length=100)
+
+
+class Health(Strict):
+    status: Literal["ok", "degraded"]
+    database: Literal["ok", "unreachable"]
+
+
+class Caller(Strict):
+    user_id: str
+    username: str
+    display_name: str
+    role: str
+
+
+class ErrorDetail(Strict):
+    code: str
+    message: str
+
+
+class ErrorBody(Strict):
+    error: ErrorDetail
+
+
+# --- Sync API v1 (design.md §3) ---------------------------------------------------------------
+
+Source = Literal["direct", "reported_by_staff", "reported_by_prisoner", "document"]
+Concern = Literal["low", "medium", "high"]
+Code = Annotated[StrictStr, Field(min_length=1, max_length=32)]
+
+
+class ObservationPayload(Strict):
+    """What the officer wrote. The author is the token's user, never a field here."""
+
+    prisoner_id: Annotated[StrictStr, Field(min_length=1, max_length=36)]
+    occurred_at: AwareDatetime
+    recorded_at: AwareDatetime | None = None
+    location: Code
+    catalogue_version: Code
+    indicators: Annotated[list[Code], Field(min_length=1, max_length=30)]
+    facts: Annotated[StrictStr, Field(min_length=1, max_length=4000)]
+    assessment: Annotated[StrictStr, Field(max_length=4000)] | None = None
+    source: Source
+    concern: Concern
+    flag: StrictBool = False
+    flag_reason: Annotated[StrictStr, Field(max_length=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _checks(self) -> ObservationPayload:
+        if not self.facts.strip():
+            raise ValueError("facts: write what was seen or heard")
+        if self.flag and not (self.flag_reason or "").strip():
+            raise ValueError("flag_reason: required when flag is true")
+        return self
+
+
+class SyncRequest(Strict):
+    device_id: Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[\w.:-]+$")]
+    # Items are checked one by one, so one malformed item is rejected without blocking the rest.
+    items: Annotated[list[Any], Field(min_length=1, max_length=500)]
+
+
+class ItemError(Strict):
+    field: str
+    message: str
+
+
+class ItemResult(Strict):
+    id: str | None
+    status: Literal["created", "duplicate", "conflict", "rejected"]
+    error: ItemError | None
+
+
+class SyncResponse(Strict):
+    results: list[ItemResult]
+
+
+class RosterEntry(Strict):
+    id: str
+    name: str
+    number: str
+    wing: str
+
+
+class BootstrapUser(Strict):
+    id: str
+    username: str
+    display_name: str
+    role: str
+    wings: list[str]
+
+
+class Bootstrap(Strict):
+    user: BootstrapUser
+    roster: list[RosterEntry]
+    catalogue: dict[str, Any]
+    locations: list[dict[str, str]]
+    sealing_key: dict[str, Any]
+
+
+class MyObservation(Strict):
+    id: str
+    prisoner_id: str
+    wing: str
+    occurred_at: datetime
+    received_at: datetime
+    categories: list[str]
+    flag: bool
+    status: Literal["received", "flagged", "screened"]
+    reviewed_at: datetime | None = None  # when a screener first decided; never what or why
+
+
+class MyObservations(Strict):
+    observations: list[MyObservation]
+
+
+class AddendumRequest(Strict):
+    text: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+
+
+class AddendumCreated(Strict):
+    id: int
+    observation_id: str

@@ -1,0 +1,36 @@
+"""The Reflex app: pages, the event guard, and the REST API on the same port."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.api import build_api
+from app.guard import EventGuard
+from app.pages import admin, capture, entries, home, login, screening, screening_case, trends
+from state.login import LoginState
+from state.session import SessionState
+
+THEME_COLOUR = "#0d7d74"
+
+app = rx.App(
+    head_components=[
+        rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.meta(name="theme-color", content=THEME_COLOUR),
+        rx.el.link(rel="icon", href="/icons/icon-192.png"),
+        rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
+        rx.script(src="/wingwatch.js"),
+    ],
+    stylesheets=["/wingwatch.css"],
+    api_transformer=build_api(),
+    style={"font_size": "16px"},
+)
+app.add_middleware(EventGuard(), index=0)
+
+app.add_page(login.page, route=login.ROUTE, title=login.TITLE, on_load=LoginState.open)
+app.add_page(home.page, route=home.ROUTE, title=home.TITLE, on_load=LoginState.route_home)
+for module in (capture, entries, screening, screening_case, trends, admin):
+    # The page check first; a page's own loader runs after it (and the guard refuses it to
+    # roles the page is not for).
+    own_loader = getattr(module, "ON_LOAD", None)
+    loaders = [SessionState.enter_page, *([own_loader] if own_loader else [])]
+    app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=loaders)

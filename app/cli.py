@@ -1,0 +1,167 @@
+"""Operator commands: `python -m app.cli setup | create-admin | rotate-token-key | verify-audit |
+rotate-data-key | remove-data-key | rotate-sealing-key`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from sqlalchemy import select
+
+from app import migrate, policy, runtime
+from app.clock import utc_now
+from app.db import unit_of_work
+from app.models import User
+from app.services import audit, catalogue, demo, demo_activity, fieldcrypt, keyring, sealing
+from app.services.passwords import hash_password, password_problem
+from app.settings import Settings, get_settings
+
+
+def setup(args: argparse.Namespace) -> int:
+    """Create or migrate the database, make missing keys, check the catalogue files; in demo
+    mode add the demo prison and accounts."""
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)
+    keyring.load(settings.keys_dir / "jwt")
+    fieldcrypt.load_cipher(settings.keys_dir / "data")
+    sealing.load_ring(settings.keys_dir / "sealing", utc_now())
+    audit.load_key(settings.keys_dir)
+    try:
+        with unit_of_work() as db:
+            catalogue.register_versions(db, catalogue.catalogues(), utc_now())
+    except catalogue.CatalogueError as error:
+        print(f"Refusing to start: {error}", file=sys.stderr)
+        return 2
+    with unit_of_work() as db:  # a signed head from the start: verify-audit needs one
+        audit.write_signed_head(db, settings.audit_head_file, audit.load_key(settings.keys_dir))
+    if settings.demo:
+        with unit_of_work() as db:
+            created = demo.seed(db, utc_now())
+        print("Demo data created." if created else "Demo data already present.")
+        if args.demo_activity:
+            _seed_demo_activity(settings)
+    return 0
+
+
+def _seed_demo_activity(settings: Settings) -> None:
+    context = runtime.ingest_context()
+    with unit_of_work() as db:
+        recorded = demo_activity.seed_activity(db, context, utc_now())
+    with unit_of_work() as db:
+        audit.write_signed_head(db, settings.audit_head_file, audit.load_key(settings.keys_dir))
+    print("Demo activity recorded." if recorded else "Demo activity already present.")
+
+
+def create_admin(args: argparse.Namespace) -> int:
+    """The first admin of a real (non-demo) installation."""
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(
+        "Password for the new admin: ")
+    if problem := password_problem(password):
+        print(problem, file=sys.stderr)
+        return 2
+    with unit_of_work() as db:
+        if db.scalar(select(User).where(User.username == args.username.lower())):
+            print(f"User {args.username} already exists.", file=sys.stderr)
+            return 2
+        db.add(User(username=args.username.lower(), display_name=args.name or args.username,
+                    role=policy.ADMIN, password_hash=hash_password(password),
+                    created_at=utc_now()))
+    print(f"Admin {args.username} created.")
+    return 0
+
+
+def rotate_token_key(_: argparse.Namespace) -> int:
+    kid = keyring.rotate(get_settings().keys_dir / "jwt")
+    print(f"New token signing key {kid}; restart the server to use it.")
+    return 0
+
+
+def verify_audit(_: argparse.Namespace) -> int:
+    """Check the audit log's hash chain and signed head; exit 1 if it was tampered with."""
+    settings = get_settings()
+    with unit_of_work() as db:
+        result = audit.verify(db, audit.load_key(settings.keys_dir), settings.audit_head_file)
+    if result.ok:
+        print(f"Audit log intact: {result.rows_checked} rows")
+        return 0
+    where = f" at row {result.first_broken_seq}" if result.first_broken_seq is not None else ""
+    print(f"Audit log BROKEN{where}: {result.reason}")
+    return 1
+
+
+def rotate_data_key(_: argparse.Namespace) -> int:
+    """New data key for free text, then re-encrypt every stored value under it."""
+    if fieldcrypt.keys_from_env():
+        # The environment holds the keys: the operator adds one there; we only re-encrypt.
+        print(f"Data keys come from {fieldcrypt.ENV_KEYS}; re-encrypting to "
+              f"{fieldcrypt.ENV_CURRENT}.")
+    else:
+        fieldcrypt.rotate(fieldcrypt.default_directory())
+    cipher = fieldcrypt.load_cipher()
+    with unit_of_work() as db:
+        changed = fieldcrypt.reencrypt_all(db, cipher)
+        in_use = fieldcrypt.keys_in_use(db)
+    print(f"Current data key {cipher.current_kid}; {changed} values re-encrypted; keys in use: "
+          f"{', '.join(sorted(in_use)) or 'none'}. Restart the server so it writes with the new "
+          "key before removing an old one.")
+    return 0
+
+
+def remove_data_key(args: argparse.Namespace) -> int:
+    """Delete an old data key, refused while any stored value still uses it."""
+    with unit_of_work() as db:
+        in_use = fieldcrypt.keys_in_use(db)
+    if args.kid in in_use:
+        print(f"Data key {args.kid} is still in use; run rotate-data-key first.", file=sys.stderr)
+        return 2
+    if fieldcrypt.keys_from_env():
+        print(f"No value uses {args.kid}; remove it from {fieldcrypt.ENV_KEYS}.")
+        return 0
+    try:
+        fieldcrypt.remove_key(fieldcrypt.default_directory(), args.kid)
+    except fieldcrypt.FieldCryptError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Data key {args.kid} removed.")
+    return 0
+
+
+def rotate_sealing_key(_: argparse.Namespace) -> int:
+    """New key for sealing tablet entries; the old one opens entries for the grace period."""
+    kid = sealing.rotate(get_settings().keys_dir / "sealing", utc_now())
+    print(f"New sealing key {kid}; restart the server to hand it to tablets. The old key opens "
+          f"entries for {get_settings().sealing_key_grace_days} more days.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    set_up = commands.add_parser("setup", help=setup.__doc__)
+    set_up.add_argument("--demo-activity", action="store_true",
+                        help="in demo mode, also record a fortnight of made-up observations "
+                             "and screening work (once)")
+    set_up.set_defaults(run=setup)
+    admin = commands.add_parser("create-admin", help=create_admin.__doc__)
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--name")
+    admin.add_argument("--password-stdin", action="store_true")
+    admin.set_defaults(run=create_admin)
+    commands.add_parser("rotate-token-key", help="Make a new signing key for bearer tokens."
+                        ).set_defaults(run=rotate_token_key)
+    commands.add_parser("rotate-data-key", help=rotate_data_key.__doc__
+                        ).set_defaults(run=rotate_data_key)
+    remove = commands.add_parser("remove-data-key", help=remove_data_key.__doc__)
+    remove.add_argument("--kid", required=True)
+    remove.set_defaults(run=remove_data_key)
+    commands.add_parser("rotate-sealing-key", help=rotate_sealing_key.__doc__
+                        ).set_defaults(run=rotate_sealing_key)
+    commands.add_parser("verify-audit", help=verify_audit.__doc__).set_defaults(run=verify_audit)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

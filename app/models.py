@@ -1,0 +1,277 @@
+"""SQLAlchemy 2.x typed models. Schema changes go through Alembic (migrations/)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC (SQLite has no time zones) and always hands back aware UTC datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Prison(Base):
+    __tablename__ = "prison"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+    wings: Mapped[list[Wing]] = relationship(back_populates="prison", order_by="Wing.code")
+
+
+class Wing(Base):
+    __tablename__ = "wing"
+    __table_args__ = (UniqueConstraint("prison_id", "code"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"))
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120))
+
+    prison: Mapped[Prison] = relationship(back_populates="wings")
+
+
+class Prisoner(Base):
+    __tablename__ = "prisoner"
+    __table_args__ = (UniqueConstraint("prison_id", "number"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"))
+    wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"), index=True)
+    number: Mapped[str] = mapped_column(String(32))
+    given_name: Mapped[str] = mapped_column(String(80))
+    family_name: Mapped[str] = mapped_column(String(80))
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    prison_id: Mapped[str | None] = mapped_column(ForeignKey("prison.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    wings: Mapped[list[Wing]] = relationship(secondary="user_wing", order_by="Wing.code")
+
+
+class UserWing(Base):
+    """An officer's posting: the wings whose prisoners they may see and write about."""
+
+    __tablename__ = "user_wing"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"), primary_key=True)
+
+
+class WebSession(Base):
+    """A signed-in browser. Only a SHA-256 of the random key is stored, so a copy of the
+    database does not hand out live sessions."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked: Mapped[bool] = mapped_column(default=False)
+    unlock_failures: Mapped[int] = mapped_column(default=0)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # One-time ticket the sign-in page swaps for the HttpOnly cookie (see app/api/session.py).
+    ticket_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    ticket_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per username (known or not, so a lock-out never reveals who exists)."""
+
+    __tablename__ = "login_throttle"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AuthLog(Base):
+    """Every sign-in attempt, sign-out, lock and refusal. Append-only by convention; the
+    hash-chained audit log of observations is a separate table."""
+
+    __tablename__ = "auth_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CatalogueVersion(Base):
+    """Fingerprint of each catalogue file ever loaded: a version in use may never change."""
+
+    __tablename__ = "catalogue_version"
+
+    version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    first_loaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Observation(Base):
+    """One officer's record of what they saw or heard. Never updated or deleted by a user path;
+    corrections are addenda. Free text is stored only encrypted (app/services/fieldcrypt.py)."""
+
+    __tablename__ = "observation"
+    __table_args__ = (Index("ix_observation_prisoner_occurred", "prisoner_id", "occurred_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # made on the device
+    prisoner_id: Mapped[str] = mapped_column(ForeignKey("prisoner.id"))
+    wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"))  # where the prisoner was
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"), index=True)
+    author_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    location: Mapped[str] = mapped_column(String(32))
+    catalogue_version: Mapped[str] = mapped_column(String(32))
+    indicators: Mapped[list[str]] = mapped_column(JSON)
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    concern_observation: Mapped[bool]  # False when every indicator is a protective one
+    source: Mapped[str] = mapped_column(String(32))
+    concern: Mapped[str] = mapped_column(String(8))
+    flag: Mapped[bool]
+    flag_reason_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    facts_enc: Mapped[str] = mapped_column(Text)
+    assessment_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    review_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Addendum(Base):
+    """A correction or addition to an observation: who, when, what. Never edited."""
+
+    __tablename__ = "addendum"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    observation_id: Mapped[str] = mapped_column(ForeignKey("observation.id"), index=True)
+    author_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text_enc: Mapped[str] = mapped_column(Text)
+
+
+class ScreeningItem(Base):
+    """What a screener works on: one open item per prisoner at most (a partial unique index)."""
+
+    __tablename__ = "screening_item"
+    __table_args__ = (
+        Index("uq_screening_item_open_prisoner", "prisoner_id", unique=True,
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    prisoner_id: Mapped[str] = mapped_column(ForeignKey("prisoner.id"))
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ScreeningTrigger(Base):
+    """Why an item is in the queue: which rule fired, in words, on which observations."""
+
+    __tablename__ = "screening_trigger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("screening_item.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(32))
+    sentence: Mapped[str] = mapped_column(Text)
+    observation_ids: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """The append-only, hash-chained audit log (LED Art. 25). See app/services/audit.py."""
+
+    __tablename__ = "audit_entry"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    action: Mapped[str] = mapped_column(String(24))
+    prisoner_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    record_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    purpose: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The single row that serialises appends: writers lock it, so the chain never forks."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ScreeningEvent(Base):
+    """Everything recorded on a screening item, in order: claims, take-overs, decisions,
+    sign-offs and addenda. Never edited; an item's status is derived from these rows."""
+
+    __tablename__ = "screening_event"
+    __table_args__ = (Index("ix_screening_event_item_at", "item_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("screening_item.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # claim, take_over, decision, sign_off, addendum
+    outcome: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    support_kind: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    review_on: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    refers_to: Mapped[int | None] = mapped_column(ForeignKey("screening_event.id"), nullable=True)
+    text_enc: Mapped[str | None] = mapped_column(Text, nullable=True)  # reason, encrypted

@@ -1,0 +1,1 @@
+"""One module per page. Each registers its route through `add_pages` in app/app.py."""

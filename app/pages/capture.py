@@ -1,0 +1,32 @@
+"""/capture: the officer's home, where observations are recorded on the wing tablet.
+
+The form is the capture island (assets/island/), which works with no network. The Reflex side
+only adds the page check while online: another role sees "Not allowed" instead of the island.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.settings import get_settings
+from components import layout
+from components.capture_island import capture_island
+from state.session import SessionState
+
+ROUTE = "/capture"
+TITLE = "Record — Wingwatch"
+IDLE_LOCK_MS = 5 * 60 * 1000  # a shared wing tablet locks sooner than a desk
+
+
+def page() -> rx.Component:
+    return rx.box(
+        layout.demo_banner(get_settings().demo),
+        layout.brand_bar(),
+        rx.el.main(
+            rx.cond(SessionState.page_checked & ~SessionState.page_allowed,
+                    layout.not_allowed(),
+                    capture_island(idle_lock_ms=IDLE_LOCK_MS)),
+            padding="16px", max_width="960px", margin="0 auto", width="100%",
+        ),
+        min_height="100vh",
+    )

@@ -1,0 +1,75 @@
+"""/login: username and password, then the home page of the user's role."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.settings import get_settings
+from components import layout
+from state.login import LoginState
+
+ROUTE = "/login"
+TITLE = "Sign in — Wingwatch"
+
+DEMO_ACCOUNTS = (
+    ("officer1", "Officer, wing A"),
+    ("officer2", "Officer, wing B"),
+    ("screener1", "Treatment staff"),
+    ("screener2", "Treatment staff"),
+    ("security1", "Security head"),
+    ("admin1", "Administrator"),
+)
+
+
+def _field(label: str, name: str, kind: str, autocomplete: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=f"login-{name}", font_weight="500"),
+        rx.input(id=f"login-{name}", name=name, type=kind, auto_complete=autocomplete,
+                 size="3", width="100%", required=True, max_length=256),
+        spacing="1", width="100%",
+    )
+
+
+def _demo_accounts() -> rx.Component:
+    return rx.el.details(
+        rx.el.summary("Demo accounts", cursor="pointer"),
+        rx.text("Every demo account's password is ", rx.code("wingwatch-demo"), ".", size="2"),
+        rx.table.root(
+            rx.table.body(*[
+                rx.table.row(rx.table.cell(rx.code(name)), rx.table.cell(what))
+                for name, what in DEMO_ACCOUNTS
+            ]),
+            size="1",
+        ),
+    )
+
+
+def page() -> rx.Component:
+    return rx.box(
+        layout.demo_banner(get_settings().demo),
+        rx.center(
+            rx.card(
+                rx.form(
+                    rx.vstack(
+                        rx.hstack(rx.icon("eye", size=32, color=rx.color("accent", 10)),
+                                  rx.heading("Wingwatch", size="7"), align="center"),
+                        rx.text("Observations on the wing, screened with care.",
+                                color=rx.color("gray", 11)),
+                        rx.heading("Sign in", size="5", as_="h1", margin_top="8px"),
+                        _field("Username", "username", "text", "username"),
+                        _field("Password", "password", "password", "current-password"),
+                        rx.cond(LoginState.error != "",
+                                rx.callout(LoginState.error, icon="triangle-alert",
+                                           color_scheme="red", role="alert", width="100%")),
+                        rx.button("Sign in", type="submit", size="4", width="100%"),
+                        *([_demo_accounts()] if get_settings().demo else []),
+                        spacing="4", width="100%",
+                    ),
+                    on_submit=[rx.call_script("wingwatch.prepareUnlock()"), LoginState.sign_in],
+                    reset_on_submit=False,
+                ),
+                size="4", width="min(440px, 94vw)",
+            ),
+            min_height="90vh", padding="16px",
+        ),
+    )

@@ -1,0 +1,104 @@
+"""/screening: treatment staff's queue of flagged observations, one row per prisoner."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.pages.frame import signed_in_frame
+from app.services.screening import MIN_TAKE_OVER_REASON
+from app.views.screening import STATE_LABELS
+from components import screening as ui
+from components.layout import TOUCH
+from state import screening_queue
+from state.screening_queue import ScreeningQueueState as S
+
+ROUTE = screening_queue.ROUTE
+TITLE = "Screening — Wingwatch"
+ON_LOAD = S.load
+
+STATUS_OPTIONS = [("any", "Any status")] + [
+    (key, STATE_LABELS[key]) for key in ("unclaimed", "claimed", "awaiting_sign_off",
+                                         "due_for_review")]
+HELD_OPTIONS = [("anyone", "Anyone"), ("me", "Held by me"), ("unclaimed", "Unclaimed")]
+
+
+def _search() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.label("Name or number", html_for="queue-search", font_size="14px",
+                        font_weight="500"),
+            rx.hstack(
+                rx.input(id="queue-search", name="q", default_value=S.search, type="search",
+                         placeholder="e.g. Hoxha or DPC-24-1000", size="3", max_length=64,
+                         min_width="240px",
+                         key=S.search),
+                rx.button(rx.icon("search", size=18), "Search", type="submit", size="3"),
+                spacing="2",
+            ),
+            spacing="1",
+        ),
+        on_submit=S.search_for, reset_on_submit=False,
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        _search(),
+        ui.labelled_select("Wing", rx.cond(S.wing == "", "all", S.wing), S.filter_wing,
+                           [("all", "All wings")],
+                           rx.foreach(S.wings, lambda w: rx.select.item("Wing " + w, value=w))),
+        ui.labelled_select("Status", S.status, S.filter_status, STATUS_OPTIONS),
+        ui.labelled_select("Held by", S.held, S.filter_held, HELD_OPTIONS),
+        rx.el.label(
+            rx.hstack(rx.checkbox(checked=S.overdue, on_change=S.filter_overdue, size="3"),
+                      rx.text("Overdue only"), align="center", spacing="2",
+                      min_height=TOUCH),
+            align_self="end",
+        ),
+        rx.button("Clear filters", variant="ghost", size="3", on_click=S.clear_filters,
+                  align_self="end"),
+        gap="12px 16px", wrap="wrap", align="end", width="100%",
+    )
+
+
+def _take_over_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Take over ", S.take_over_name),
+            rx.dialog.description(
+                "The item moves to your name. The current holder and the audit log see that "
+                "you took it over and why.", size="2"),
+            ui.take_over_form(S.take_over, S.cancel_take_over, MIN_TAKE_OVER_REASON,
+                              S.take_over_error),
+            max_width="520px",
+        ),
+        open=S.take_over_item != 0,
+        on_open_change=lambda _open: S.cancel_take_over,
+    )
+
+
+def _rows() -> rx.Component:
+    return rx.cond(
+        S.rows.length() > 0,
+        rx.vstack(rx.foreach(S.rows, lambda row: ui.queue_row(row, S.claim, S.ask_take_over)),
+                  spacing="3", width="100%"),
+        rx.card(rx.text(rx.cond(S.total > 0, "No open items match these filters.",
+                                "No open items. Flags from officers in your prison appear "
+                                "here.")), width="100%"),
+    )
+
+
+def page() -> rx.Component:
+    return signed_in_frame(
+        rx.vstack(
+            rx.heading("Screening queue", size="8", as_="h1"),
+            rx.text("Flagged observations from your prison, one row per prisoner, due 72 hours "
+                    "after the first flag. ", S.rows.length(), " shown of ", S.total,
+                    " open.", size="3", color=rx.color("gray", 11)),
+            _filters(),
+            ui.alert(S.message),
+            _rows(),
+            _take_over_dialog(),
+            spacing="4", width="100%",
+        ),
+    )

@@ -1,0 +1,98 @@
+"""Who may do what: the role policy for pages and for every Reflex event handler.
+
+Deny by default: the event guard (app/guard.py) refuses any handler that is not listed here,
+and tests/test_policy.py fails when a state class has a handler missing from this table.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+OFFICER: Final = "officer"
+TREATMENT: Final = "treatment"
+SECURITY_HEAD: Final = "security_head"
+ADMIN: Final = "admin"
+ROLES: Final = (OFFICER, TREATMENT, SECURITY_HEAD, ADMIN)
+
+ROLE_LABELS: Final = {
+    OFFICER: "Officer",
+    TREATMENT: "Treatment staff",
+    SECURITY_HEAD: "Security head",
+    ADMIN: "Administrator",
+}
+
+# Markers for handlers that are not tied to one role.
+PUBLIC: Final = "public"  # anyone, signed in or not (the handler checks what it needs itself)
+SIGNED_IN: Final = "signed_in"  # any role, with a live session
+
+HOME: Final = {
+    OFFICER: "/capture",
+    TREATMENT: "/screening",
+    SECURITY_HEAD: "/trends",
+    ADMIN: "/admin",
+}
+
+PAGE_ROLES: Final[dict[str, frozenset[str]]] = {
+    "/capture": frozenset({OFFICER}),
+    "/entries": frozenset({OFFICER}),
+    "/screening": frozenset({TREATMENT}),
+    "/screening/[item_id]": frozenset({TREATMENT}),
+    "/trends": frozenset({SECURITY_HEAD}),
+    "/admin": frozenset({ADMIN}),
+}
+
+# "StateClass.handler" -> PUBLIC, SIGNED_IN or the set of roles allowed.
+HANDLER_POLICY: Final[dict[str, str | frozenset[str]]] = {
+    # Reflex's own plumbing: hydration, on_load dispatch, client storage sync, error reports.
+    "State.hydrate": PUBLIC,
+    "State.hydrate_and_load": PUBLIC,
+    "State.set_is_hydrated": PUBLIC,
+    "OnLoadInternalState.on_load_internal": PUBLIC,
+    "OnLoadInternalState.set_is_hydrated": PUBLIC,
+    "UpdateVarsInternalState.update_vars_internal": PUBLIC,
+    "FrontendEventExceptionState.handle_frontend_exception": PUBLIC,
+    # Sign-in page.
+    "LoginState.sign_in": PUBLIC,
+    "LoginState.open": PUBLIC,
+    "LoginState.route_home": PUBLIC,
+    # Shared session handling on every page.
+    "SessionState.enter_page": PUBLIC,
+    "SessionState.sign_out": SIGNED_IN,
+    "SessionState.lock": SIGNED_IN,
+    "SessionState.keep_alive": SIGNED_IN,
+    "SessionState.unlock": SIGNED_IN,
+    "SessionState.set_unlock_password": SIGNED_IN,
+    # Screening queue and case pages: treatment staff only (the services check the prison).
+    **{f"ScreeningQueueState.{name}": frozenset({TREATMENT}) for name in (
+        "load", "filter_wing", "filter_status", "filter_held", "filter_overdue", "search_for",
+        "clear_filters", "claim", "ask_take_over", "cancel_take_over", "take_over")},
+    **{f"ScreeningCaseState.{name}": frozenset({TREATMENT}) for name in (
+        "load", "claim", "ask_take_over", "cancel_take_over", "take_over", "choose_outcome",
+        "decide", "sign_off", "add_addendum")},
+}
+
+# Handlers Reflex puts on every state that no client may call: `setvar` would let the browser
+# write any field of the state, role included.
+DENIED_EVERYWHERE: Final = frozenset({"setvar"})
+
+# While the idle lock is on, only these may run: everything else waits for the password.
+ALLOWED_WHEN_LOCKED: Final = frozenset(
+    {"SessionState.enter_page", "SessionState.unlock", "SessionState.sign_out",
+     "SessionState.set_unlock_password", "SessionState.lock"}
+)
+
+
+def handler_allowed(handler: str, role: str | None) -> bool:
+    """Whether a caller with `role` (None: not signed in) may run `handler`."""
+    rule = HANDLER_POLICY.get(handler)
+    if rule is None:
+        return False
+    if rule == PUBLIC:
+        return True
+    if role is None:
+        return False
+    return rule == SIGNED_IN or role in rule
+
+
+def page_allowed(path: str, role: str) -> bool:
+    return role in PAGE_ROLES.get(path, frozenset())

@@ -1,0 +1,1 @@
+"""Domain services: plain Python over SQLAlchemy sessions. No Reflex or web imports here."""

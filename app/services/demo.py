@@ -1,0 +1,62 @@
+"""Demo data: one prison, wings A–C, 60 made-up prisoners, one account per role.
+
+Names are invented in the styles of the region; any likeness to a real person is chance.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import policy
+from app.models import Prison, Prisoner, User, Wing
+from app.services.passwords import hash_password
+
+DEMO_PASSWORD = "wingwatch-demo"
+PRISON_CODE = "DEMO"
+
+GIVEN = ("Arben", "Besnik", "Dritan", "Ilir", "Valon", "Edin", "Emir", "Haris", "Jasmin", "Nermin",
+         "Marko", "Nikola", "Stefan", "Dragan", "Milan", "Goran", "Bojan", "Aleksandar", "Filip",
+         "Blerim", "Kenan", "Luka", "Petar", "Zoran", "Ardit", "Mirza", "Igor", "Vladimir")
+FAMILY = ("Krasniqi", "Gashi", "Hoxha", "Berisha", "Shala", "Hodžić", "Begović", "Mehmedović",
+          "Kovačević", "Petrović", "Jovanović", "Nikolić", "Vuković", "Popović", "Đukanović",
+          "Stojanovski", "Trajkovski", "Dimitrovski", "Ristovski", "Lleshi", "Mustafić", "Babić",
+          "Marković", "Radulović", "Ahmeti", "Xhaferi", "Simonovski", "Ilić")
+
+ACCOUNTS = (
+    ("officer1", "Officer Ana Kostić", policy.OFFICER, ("A",)),
+    ("officer2", "Officer Driton Rama", policy.OFFICER, ("B",)),
+    ("screener1", "Dr. Lejla Hadžić", policy.TREATMENT, ()),
+    ("screener2", "Milica Stanković", policy.TREATMENT, ()),
+    ("security1", "Chief Bekim Doda", policy.SECURITY_HEAD, ()),
+    ("admin1", "Vesna Petkovska", policy.ADMIN, ()),
+)
+
+
+def seed(db: Session, now: datetime) -> bool:
+    """Create the demo prison and accounts once; False when they are already there."""
+    if db.scalar(select(Prison).where(Prison.code == PRISON_CODE)) is not None:
+        return False
+    prison = Prison(code=PRISON_CODE, name="Demo Penitentiary Centre")
+    wings = {code: Wing(code=code, name=f"Wing {code}", prison=prison) for code in "ABC"}
+    db.add_all([prison, *wings.values()])
+    db.flush()
+    _seed_roster(db, prison, list(wings.values()))
+    password_hash = hash_password(DEMO_PASSWORD)  # one hash: all demo accounts share it
+    for username, name, role, wing_codes in ACCOUNTS:
+        db.add(User(username=username, display_name=name, role=role, password_hash=password_hash,
+                    prison_id=None if role == policy.ADMIN else prison.id, created_at=now,
+                    wings=[wings[c] for c in wing_codes]))
+    return True
+
+
+def _seed_roster(db: Session, prison: Prison, wings: list[Wing]) -> None:
+    rng = random.Random(2026)
+    names = rng.sample([(g, f) for g in GIVEN for f in FAMILY], 60)
+    for index, (given, family) in enumerate(names):
+        db.add(Prisoner(prison_id=prison.id, wing_id=wings[index % len(wings)].id,
+                        number=f"DPC-{24 + index % 3}-{1000 + index * 7:04d}",
+                        given_name=given, family_name=family))

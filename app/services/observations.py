@@ -1,0 +1,268 @@
+"""Storing observations from tablets: exactly once, checked against roster and catalogue, with
+flag rules and the screening queue in the same transaction as the rows themselves.
+
+The caller owns the transaction: everything here happens inside it or not at all, so a retried
+batch can never leave a second screening item or half an observation behind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Mapping
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from app.models import Addendum, Observation, Prisoner, ScreeningItem, ScreeningTrigger
+from app.services import audit, flag_rules
+from app.services.accounts import Identity
+from app.services.catalogue import Catalogue
+from app.services.fieldcrypt import FieldCipher
+
+CLOCK_SKEW = timedelta(minutes=5)  # a tablet's clock may run a little ahead
+Status = Literal["created", "duplicate", "conflict", "rejected"]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ObservationInput:
+    """One observation as the officer wrote it, shape already checked by the API layer."""
+
+    prisoner_id: str
+    occurred_at: datetime
+    recorded_at: datetime | None
+    location: str
+    catalogue_version: str
+    indicators: tuple[str, ...]
+    facts: str
+    assessment: str | None
+    source: str
+    concern: str
+    flag: bool
+    flag_reason: str | None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A sync item: either an observation with the hash of its canonical payload, or the
+    reason it could not even be read."""
+
+    id: str
+    observation: ObservationInput | None = None
+    payload_hash: str | None = None
+    error: FieldError | None = None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    id: str
+    status: Status
+    error: FieldError | None = None
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    cipher: FieldCipher
+    catalogues: Mapping[str, Catalogue]
+    location_codes: frozenset[str]
+    review_after: timedelta
+
+
+def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now: datetime,
+           ctx: IngestContext) -> list[ItemResult]:
+    """Store what is new, recognise retries, reject what is wrong — one result per item."""
+    candidates = [item for item in items if item.observation is not None]
+    stored = dict(db.execute(select(Observation.id, Observation.payload_hash)
+                             .where(Observation.id.in_([i.id for i in candidates]))).all())
+    prisoners = {p.id: p for p in db.scalars(select(Prisoner).where(
+        Prisoner.id.in_({i.observation.prisoner_id for i in candidates})))}
+    results: list[ItemResult] = []
+    rows: list[dict] = []
+    for item in items:
+        if item.error is not None or item.observation is None:
+            results.append(ItemResult(item.id, "rejected", item.error))
+        elif item.id in stored:
+            same = stored[item.id] == item.payload_hash
+            results.append(ItemResult(item.id, "duplicate" if same else "conflict", None if same
+                                      else FieldError("id", "This id was stored before with "
+                                                            "different content; nothing changed.")))
+        elif error := _problem(item.observation, author, prisoners, ctx, now):
+            results.append(ItemResult(item.id, "rejected", error))
+        else:
+            rows.append(_row(item, author, device_id, prisoners, ctx, now))
+            stored[item.id] = item.payload_hash or ""
+            results.append(ItemResult(item.id, "created"))
+    if rows:
+        db.execute(insert(Observation), rows)
+        _audit_created(db, rows, author, now)
+        _apply_flag_rules(db, rows, ctx, now)
+    return results
+
+
+def _problem(obs: ObservationInput, author: Identity, prisoners: dict[str, Prisoner],
+             ctx: IngestContext, now: datetime) -> FieldError | None:
+    prisoner = prisoners.get(obs.prisoner_id)
+    if prisoner is None:
+        return FieldError("prisoner_id", "No prisoner with this id is on the roster.")
+    if prisoner.wing_id not in author.wing_ids:
+        return FieldError("prisoner_id", "This prisoner is not on one of your wings.")
+    catalogue = ctx.catalogues.get(obs.catalogue_version)
+    if catalogue is None:
+        return FieldError("catalogue_version", f"Unknown catalogue version "
+                                               f"'{obs.catalogue_version}'.")
+    unknown = [code for code in obs.indicators if code not in catalogue.indicators]
+    if unknown:
+        return FieldError("indicators", f"Not in catalogue version {catalogue.version}: "
+                                        + ", ".join(unknown[:5]))
+    if obs.location not in ctx.location_codes:
+        return FieldError("location", f"Unknown location code '{obs.location}'.")
+    if obs.occurred_at > now + CLOCK_SKEW:
+        return FieldError("occurred_at", "Lies in the future.")
+    if obs.occurred_at < now - timedelta(days=catalogue.max_age_days):
+        return FieldError("occurred_at", f"Is older than {catalogue.max_age_days} days; record "
+                                         "older events through your supervisor.")
+    if obs.recorded_at is not None and obs.recorded_at > now + CLOCK_SKEW:
+        return FieldError("recorded_at", "Lies in the future.")
+    return None
+
+
+def _row(item: Item, author: Identity, device_id: str, prisoners: dict[str, Prisoner],
+         ctx: IngestContext, now: datetime) -> dict:
+    obs = item.observation
+    assert obs is not None
+    catalogue = ctx.catalogues[obs.catalogue_version]
+    prisoner = prisoners[obs.prisoner_id]
+    indicators = [catalogue.indicators[code] for code in dict.fromkeys(obs.indicators)]
+
+    def seal(column: str, value: str | None) -> str | None:
+        return None if value is None else ctx.cipher.encrypt(
+            value, table=Observation.__tablename__, column=column, row_id=item.id)
+
+    return {
+        "id": item.id, "prisoner_id": prisoner.id, "wing_id": prisoner.wing_id,
+        "prison_id": prisoner.prison_id, "author_id": author.user_id, "device_id": device_id,
+        "occurred_at": obs.occurred_at, "recorded_at": obs.recorded_at, "received_at": now,
+        "location": obs.location, "catalogue_version": catalogue.version,
+        "indicators": [i.code for i in indicators],
+        "categories": sorted({i.category for i in indicators}),
+        "concern_observation": any(i.kind == "concern" for i in indicators),
+        "source": obs.source, "concern": obs.concern, "flag": obs.flag,
+        "flag_reason_enc": seal("flag_reason", obs.flag_reason if obs.flag else None),
+        "facts_enc": seal("facts", obs.facts), "assessment_enc": seal("assessment", obs.assessment),
+        "payload_hash": item.payload_hash, "review_at": obs.occurred_at + ctx.review_after,
+    }
+
+
+def _audit_created(db: Session, rows: list[dict], author: Identity, now: datetime) -> None:
+    audit.append_many(db, [
+        {"at": now, "action": audit.Action.CREATE, "actor_id": author.user_id,
+         "prisoner_id": row["prisoner_id"], "record_id": row["id"],
+         "purpose": "observation recorded", "detail": f"device {row['device_id']}"}
+        for row in rows
+    ])
+
+
+def _apply_flag_rules(db: Session, rows: list[dict], ctx: IngestContext, now: datetime) -> None:
+    firings: dict[str, list[flag_rules.Firing]] = defaultdict(list)
+    for row in rows:
+        catalogue = ctx.catalogues[row["catalogue_version"]]
+        if row["flag"]:
+            firings[row["prisoner_id"]].append(flag_rules.manual(row["id"]))
+        urgent = [catalogue.indicators[c].label for c in row["indicators"]
+                  if catalogue.indicators[c].immediate]
+        if urgent:
+            firings[row["prisoner_id"]].append(flag_rules.immediate(row["id"], urgent))
+    watched = _open_pattern_items(db, {r["prisoner_id"] for r in rows})
+    candidates = [r for r in rows if r["concern_observation"] and r["prisoner_id"] not in watched]
+    for prisoner_id, firing in _pattern_firings(db, candidates):
+        if prisoner_id not in watched:  # one R3 trigger per open item: it is queued already
+            firings[prisoner_id].append(firing)
+            watched.add(prisoner_id)
+    if firings:
+        _queue(db, firings, {r["prisoner_id"]: r["prison_id"] for r in rows}, now)
+
+
+def _open_pattern_items(db: Session, prisoner_ids: set[str]) -> set[str]:
+    """Prisoners whose open screening item already says R3 fired: their timeline will show a
+    screener every new observation, so the rule need not look again until the item is closed."""
+    return set(db.scalars(
+        select(ScreeningItem.prisoner_id)
+        .join(ScreeningTrigger, ScreeningTrigger.item_id == ScreeningItem.id)
+        .where(ScreeningItem.prisoner_id.in_(prisoner_ids), ScreeningItem.closed_at.is_(None),
+               ScreeningTrigger.rule_id == flag_rules.PATTERN.id)))
+
+
+def _pattern_firings(db: Session, rows: list[dict]):
+    """Rule R3 for each new concern observation, with one query for the whole batch.
+
+    Observations a screener already saw and decided on (received before the prisoner's last
+    closed item) do not count again: a decision starts the count afresh."""
+    if not rows:
+        return
+    window = flag_rules.PATTERN_WINDOW
+    prisoner_ids = {r["prisoner_id"] for r in rows}
+    decided = dict(db.execute(select(ScreeningItem.prisoner_id, func.max(ScreeningItem.closed_at))
+                              .where(ScreeningItem.prisoner_id.in_(prisoner_ids),
+                                     ScreeningItem.closed_at.is_not(None))
+                              .group_by(ScreeningItem.prisoner_id)).all())
+    history: dict[str, list[flag_rules.ConcernRecord]] = defaultdict(list)
+    query = (select(Observation.id, Observation.prisoner_id, Observation.occurred_at,
+                    Observation.author_id, Observation.categories, Observation.received_at)
+             .where(Observation.prisoner_id.in_(prisoner_ids),
+                    Observation.concern_observation.is_(True),
+                    Observation.occurred_at >= min(r["occurred_at"] for r in rows) - window,
+                    Observation.occurred_at <= max(r["occurred_at"] for r in rows) + window))
+    for obs_id, prisoner_id, occurred_at, author_id, categories, received_at in db.execute(query):
+        if prisoner_id in decided and received_at <= decided[prisoner_id]:
+            continue
+        history[prisoner_id].append(
+            flag_rules.ConcernRecord(obs_id, occurred_at, author_id, frozenset(categories)))
+    for row in rows:
+        new = flag_rules.ConcernRecord(row["id"], row["occurred_at"], row["author_id"],
+                                       frozenset(row["categories"]))
+        if firing := flag_rules.pattern(new, history[row["prisoner_id"]]):
+            yield row["prisoner_id"], firing
+
+
+def _queue(db: Session, firings: dict[str, list[flag_rules.Firing]], prisons: dict[str, str],
+           now: datetime) -> None:
+    """Attach firings to each prisoner's open screening item, opening one where there is none."""
+    open_items = dict(db.execute(select(ScreeningItem.prisoner_id, ScreeningItem.id).where(
+        ScreeningItem.prisoner_id.in_(firings), ScreeningItem.closed_at.is_(None))).all())
+    for prisoner_id in firings.keys() - open_items.keys():
+        item = ScreeningItem(prisoner_id=prisoner_id, prison_id=prisons[prisoner_id], opened_at=now)
+        db.add(item)
+        db.flush()
+        open_items[prisoner_id] = item.id
+    db.execute(insert(ScreeningTrigger), [
+        {"item_id": open_items[prisoner_id], "rule_id": f.rule_id, "sentence": f.sentence,
+         "observation_ids": list(f.observation_ids), "created_at": now}
+        for prisoner_id, fs in firings.items() for f in fs
+    ])
+
+
+def add_addendum(db: Session, author: Identity, observation_id: str, text: str, now: datetime,
+                 cipher: FieldCipher) -> int | None:
+    """A correction to one's own observation: a new row with author and time, never an edit.
+    None when there is no such observation of this author (which also hides whose it is)."""
+    owner = db.scalar(select(Observation.author_id).where(Observation.id == observation_id))
+    if owner != author.user_id:
+        return None
+    addendum = Addendum(observation_id=observation_id, author_id=author.user_id,
+                        created_at=now, text_enc="")
+    db.add(addendum)
+    db.flush()  # the row id is part of the encryption's associated data
+    addendum.text_enc = cipher.encrypt(text, table=Addendum.__tablename__, column="text",
+                                       row_id=str(addendum.id))
+    prisoner = db.scalar(select(Observation.prisoner_id).where(Observation.id == observation_id))
+    audit.append(db, at=now, action=audit.Action.CREATE, actor_id=author.user_id,
+                 prisoner_id=prisoner, record_id=f"addendum:{addendum.id}",
+                 purpose="correction to an observation", detail=f"observation {observation_id}")
+    return addendum.id

@@ -1,0 +1,552 @@
+"""Screening: treatment staff turn flagged observations into reasoned, recorded decisions.
+
+Plain Python, no web framework. Every function runs inside the caller's transaction and takes the
+acting Identity and `now`; free text goes through a FieldCipher. An item's status is never stored:
+it is derived from its ScreeningEvent rows (claims, take-overs, decisions, sign-offs, addenda),
+which are only ever inserted. Every action writes an audit row (record_id "screening:<id>").
+
+Errors are ScreeningError with a sentence for the screener. They are raised before anything is
+written, and the caller's transaction rolls back on them anyway, so nothing is recorded.
+
+Refusals: `check_access` raises NotAllowed ("Not allowed") for anyone who is not treatment staff
+of the item's prison. Because raising rolls the transaction back, a caller that must log the
+refusal (a case id of another prison opened by URL) calls `log_refusal` in a transaction of its
+own after catching NotAllowed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import policy
+from app.models import (
+    Addendum,
+    Observation,
+    Prisoner,
+    ScreeningEvent,
+    ScreeningItem,
+    ScreeningTrigger,
+    User,
+    Wing,
+)
+from app.services import audit, catalogue, flag_rules
+from app.services.accounts import Identity
+from app.services.fieldcrypt import FieldCipher
+
+DUE_AFTER = timedelta(hours=72)
+CLOSING_OUTCOMES = frozenset({"no_further_action", "refer_support"})
+OUTCOMES = frozenset({"no_further_action", "monitor", "refer_assessment", "refer_support"})
+SUPPORT_KINDS = frozenset({"mental_health", "safeguarding", "social_welfare", "other"})
+MIN_REASON = 20
+MIN_TAKE_OVER_REASON = 10
+MAX_TEXT = 2000
+IN_CHUNK = 900  # ids per IN (...) list, well under SQLite's and PostgreSQL's limits
+
+
+class ScreeningError(Exception):
+    """A refusal, with a sentence the screener can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(ScreeningError):
+    """The identity may not act on this item (wrong role or another prison)."""
+
+    def __init__(self, message: str = "Not allowed", *, prisoner_id: str | None = None,
+                 reason: str = "refused") -> None:
+        super().__init__(message)
+        self.prisoner_id = prisoner_id
+        self.reason = reason
+
+
+# --- derived status ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    state: str  # unclaimed, claimed, monitoring, due_for_review, awaiting_sign_off, closed
+    holder_id: str | None
+    outcome: str | None  # the latest decision's outcome, if any
+    decision_id: int | None  # the latest decision event
+    decided_by: str | None
+    support_kind: str | None
+    review_on: datetime | None
+    due_at: datetime
+    overdue: bool
+
+
+def derive(item: ScreeningItem, events: Iterable[ScreeningEvent], now: datetime) -> ItemStatus:
+    """The item's status from what was recorded, as of `now` (events in any order)."""
+    state, holder = "unclaimed", None
+    outcome = decision_id = decided_by = support_kind = review_on = None
+    for ev in sorted(events, key=lambda e: (e.at, e.id)):
+        if state == "monitoring" and review_on is not None and ev.at >= review_on:
+            state, holder = "due_for_review", None
+        if ev.kind in ("claim", "take_over"):
+            if state != "closed":
+                state, holder = "claimed", ev.actor_id
+        elif ev.kind == "decision":
+            outcome, decision_id, decided_by = ev.outcome, ev.id, ev.actor_id
+            support_kind, review_on = ev.support_kind, ev.review_on
+            if ev.outcome in CLOSING_OUTCOMES:
+                state, holder = "closed", None
+            elif ev.outcome == "monitor":
+                state, holder = "monitoring", None
+            elif ev.outcome == "refer_assessment":
+                state, holder = "awaiting_sign_off", ev.actor_id
+        elif (ev.kind == "sign_off" and state == "awaiting_sign_off"
+              and ev.refers_to == decision_id):
+            state, holder = "closed", None
+        # an addendum never changes status
+    if state == "monitoring" and review_on is not None and now >= review_on:
+        state, holder = "due_for_review", None
+    due_at = item.opened_at + DUE_AFTER
+    return ItemStatus(state=state, holder_id=holder, outcome=outcome, decision_id=decision_id,
+                      decided_by=decided_by, support_kind=support_kind, review_on=review_on,
+                      due_at=due_at, overdue=state != "closed" and now > due_at)
+
+
+# --- access ----------------------------------------------------------------------------------
+
+
+def _item(db: Session, item_id: int, *, lock: bool) -> ScreeningItem:
+    query = select(ScreeningItem).where(ScreeningItem.id == item_id)
+    if lock:  # PostgreSQL: a second claimer waits here; SQLite: BEGIN IMMEDIATE already did
+        query = query.with_for_update()
+    item = db.scalar(query.execution_options(populate_existing=True))
+    if item is None:
+        raise ScreeningError("There is no such screening item.")
+    return item
+
+
+def check_access(who: Identity, item: ScreeningItem) -> None:
+    """Only treatment staff of the item's prison; NotAllowed otherwise."""
+    if who.role != policy.TREATMENT:
+        raise NotAllowed(prisoner_id=item.prisoner_id, reason="refused: role")
+    if who.prison_id is None or who.prison_id != item.prison_id:
+        raise NotAllowed(prisoner_id=item.prisoner_id, reason="refused: other prison")
+
+
+def _require_treatment(who: Identity) -> None:
+    if who.role != policy.TREATMENT or who.prison_id is None:
+        raise NotAllowed(reason="refused: role")
+
+
+def log_refusal(db: Session, who: Identity, item_id: int, error: NotAllowed,
+                now: datetime) -> None:
+    """Audit a refused attempt; call in a fresh transaction after catching NotAllowed."""
+    audit.append(db, at=now, action=audit.Action.READ, actor_id=who.user_id,
+                 prisoner_id=error.prisoner_id, record_id=f"screening:{item_id}",
+                 purpose=error.reason)
+
+
+def _events(db: Session, item_id: int) -> list[ScreeningEvent]:
+    return list(db.scalars(select(ScreeningEvent).where(ScreeningEvent.item_id == item_id)
+                           .order_by(ScreeningEvent.at, ScreeningEvent.id)))
+
+
+def _display_name(db: Session, user_id: str | None) -> str:
+    if user_id is None:
+        return "nobody"
+    return db.scalar(select(User.display_name).where(User.id == user_id)) or "another user"
+
+
+def _locked_status(db: Session, who: Identity, item_id: int,
+                   now: datetime) -> tuple[ScreeningItem, ItemStatus]:
+    _require_treatment(who)
+    item = _item(db, item_id, lock=True)
+    check_access(who, item)
+    return item, derive(item, _events(db, item.id), now)
+
+
+def _record(db: Session, who: Identity, item: ScreeningItem, now: datetime, kind: str,
+            purpose: str, cipher: FieldCipher | None = None, text: str | None = None,
+            **fields) -> ScreeningEvent:
+    event = ScreeningEvent(item_id=item.id, at=now, actor_id=who.user_id, kind=kind, **fields)
+    db.add(event)
+    db.flush()  # the row id is part of the encryption's associated data
+    if text is not None:
+        assert cipher is not None
+        event.text_enc = cipher.encrypt(text, table=ScreeningEvent.__tablename__, column="text",
+                                        row_id=str(event.id))
+        db.flush()
+    audit.append(db, at=now, action=audit.Action.DECISION, actor_id=who.user_id,
+                 prisoner_id=item.prisoner_id, record_id=f"screening:{item.id}",
+                 purpose=purpose, detail=f"event {event.id}")
+    return event
+
+
+def _not_open_message(db: Session, status: ItemStatus) -> str | None:
+    if status.state == "closed":
+        return "This item is closed; a decision was already recorded."
+    if status.state == "awaiting_sign_off":
+        return "A decision was already recorded; the referral is awaiting sign-off."
+    if status.state == "monitoring":
+        return (f"A decision was already recorded; the item is being monitored until "
+                f"{status.review_on:%d %b %Y} and returns to the queue then.")
+    return None
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def _check_length(text: str, minimum: int, what: str, name: str) -> None:
+    """Reasons and notes: long enough to be a reason, short enough to read."""
+    if len(text) < minimum:
+        raise ScreeningError(f"Give {what} of at least {minimum} characters.")
+    if len(text) > MAX_TEXT:
+        raise ScreeningError(f"{name} can be at most {MAX_TEXT} characters.")
+
+
+def claim(db: Session, who: Identity, item_id: int, now: datetime) -> int:
+    """Put the item on the screener's name; returns the event id."""
+    item, status = _locked_status(db, who, item_id, now)
+    if status.state == "claimed":
+        if status.holder_id == who.user_id:
+            raise ScreeningError("You already hold this item.")
+        raise ScreeningError(f"Held by {_display_name(db, status.holder_id)}. "
+                             "Use Take over to move it to you.")
+    if message := _not_open_message(db, status):
+        raise ScreeningError(message)
+    return _record(db, who, item, now, "claim", "screening item claimed").id
+
+
+def take_over(db: Session, who: Identity, item_id: int, reason: str, now: datetime,
+              cipher: FieldCipher) -> int:
+    """Move an item someone else holds to the screener, visibly and with a reason."""
+    reason = (reason or "").strip()
+    item, status = _locked_status(db, who, item_id, now)
+    if message := _not_open_message(db, status):
+        raise ScreeningError(message)
+    if status.state != "claimed":
+        raise ScreeningError("Nobody holds this item. Use Claim instead.")
+    if status.holder_id == who.user_id:
+        raise ScreeningError("You already hold this item.")
+    _check_length(reason, MIN_TAKE_OVER_REASON, "a reason for taking over", "The reason")
+    return _record(db, who, item, now, "take_over", "screening item taken over", cipher,
+                   reason).id
+
+
+def decide(db: Session, who: Identity, item_id: int, outcome: str, reason: str, now: datetime,
+           cipher: FieldCipher, review_on: datetime | None = None,
+           support_kind: str | None = None) -> int:
+    """Record the holder's decision with its reason; returns the event id."""
+    reason = (reason or "").strip()
+    item, status = _locked_status(db, who, item_id, now)
+    if message := _not_open_message(db, status):
+        raise ScreeningError(message)
+    if status.state != "claimed":
+        raise ScreeningError("Claim this item before recording a decision.")
+    if status.holder_id != who.user_id:
+        raise ScreeningError(f"Only the holder can record a decision. Held by "
+                             f"{_display_name(db, status.holder_id)}; use Take over first.")
+    if outcome not in OUTCOMES:
+        raise ScreeningError("Choose one of the decisions offered.")
+    _check_length(reason, MIN_REASON, "a reason", "The reason")
+    if outcome == "monitor":
+        if review_on is None:
+            raise ScreeningError("Monitoring needs a review date.")
+        if review_on.tzinfo is None or review_on <= now:
+            raise ScreeningError("The review date must be in the future.")
+    else:
+        review_on = None
+    if outcome == "refer_support":
+        if support_kind not in SUPPORT_KINDS:
+            raise ScreeningError("Choose the kind of support to refer to.")
+    else:
+        support_kind = None
+    event = _record(db, who, item, now, "decision", f"screening decision: {outcome}", cipher,
+                    reason, outcome=outcome, review_on=review_on, support_kind=support_kind)
+    if outcome in CLOSING_OUTCOMES:
+        item.closed_at = now
+        db.flush()
+    return event.id
+
+
+def sign_off(db: Session, who: Identity, item_id: int, now: datetime) -> int:
+    """A second treatment user confirms a referral for assessment; the item closes."""
+    item, status = _locked_status(db, who, item_id, now)
+    if status.state != "awaiting_sign_off":
+        raise ScreeningError("There is no referral awaiting sign-off on this item.")
+    if status.decided_by == who.user_id:
+        raise ScreeningError("The person who referred cannot sign off their own referral.")
+    event = _record(db, who, item, now, "sign_off", "referral for assessment signed off",
+                    refers_to=status.decision_id)
+    item.closed_at = now
+    db.flush()
+    return event.id
+
+
+def add_addendum(db: Session, who: Identity, item_id: int, text: str, now: datetime,
+                 cipher: FieldCipher) -> int:
+    """A note or correction on the item, with author and time; never edits anything."""
+    text = (text or "").strip()
+    _require_treatment(who)
+    item = _item(db, item_id, lock=False)
+    check_access(who, item)
+    if not text:
+        raise ScreeningError("Write the addendum first.")
+    _check_length(text, 1, "an addendum", "An addendum")
+    return _record(db, who, item, now, "addendum", "screening addendum", cipher, text).id
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    item_id: int
+    prisoner_id: str
+    prisoner_name: str
+    prisoner_number: str
+    wing_code: str
+    reasons: tuple[str, ...]
+    observation_count: int
+    officer_count: int
+    first_flagged: datetime
+    due_at: datetime
+    overdue: bool
+    holder_id: str | None
+    holder: str | None
+    state: str
+
+
+def officer_reason(text: str) -> str:
+    """How an officer's own reason for flagging reads among the rule sentences."""
+    return f"Officer's reason: {text}"
+
+
+def _chunks(ids: list, size: int = IN_CHUNK):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher) -> list[QueueRow]:
+    """The open items of the screener's prison that need someone now, soonest due first.
+
+    A fixed number of queries (the observation lookup is split in chunks of IN_CHUNK ids)."""
+    _require_treatment(who)
+    open_items = (select(ScreeningItem.id).where(ScreeningItem.prison_id == who.prison_id,
+                                                 ScreeningItem.closed_at.is_(None)))
+    rows = db.execute(
+        select(ScreeningItem, Prisoner.given_name, Prisoner.family_name, Prisoner.number,
+               Wing.code)
+        .join(Prisoner, Prisoner.id == ScreeningItem.prisoner_id)
+        .join(Wing, Wing.id == Prisoner.wing_id)
+        .where(ScreeningItem.prison_id == who.prison_id, ScreeningItem.closed_at.is_(None))).all()
+    events: dict[int, list[ScreeningEvent]] = defaultdict(list)
+    for ev in db.scalars(select(ScreeningEvent).where(ScreeningEvent.item_id.in_(open_items))):
+        events[ev.item_id].append(ev)
+    triggers: dict[int, list[ScreeningTrigger]] = defaultdict(list)
+    for trig in db.scalars(select(ScreeningTrigger).where(ScreeningTrigger.item_id.in_(open_items))
+                           .order_by(ScreeningTrigger.created_at, ScreeningTrigger.id)):
+        triggers[trig.item_id].append(trig)
+    obs_ids = sorted({oid for ts in triggers.values() for t in ts for oid in t.observation_ids})
+    observations: dict[str, tuple[str, str | None]] = {}
+    for chunk in _chunks(obs_ids):
+        for oid, author_id, flag_reason_enc in db.execute(
+                select(Observation.id, Observation.author_id, Observation.flag_reason_enc)
+                .where(Observation.id.in_(chunk))):
+            observations[oid] = (author_id, flag_reason_enc)
+
+    statuses = {item.id: derive(item, events[item.id], now) for item, *_ in rows}
+    holder_ids = {s.holder_id for s in statuses.values() if s.holder_id}
+    names = dict(db.execute(select(User.id, User.display_name)
+                            .where(User.id.in_(holder_ids))).all()) if holder_ids else {}
+    result = []
+    for item, given, family, number, wing_code in rows:
+        status = statuses[item.id]
+        if status.state in ("monitoring", "closed"):
+            continue
+        reasons: list[str] = []
+        item_obs: set[str] = set()
+        for trig in triggers[item.id]:
+            reasons.append(trig.sentence)
+            item_obs.update(trig.observation_ids)
+            if trig.rule_id == flag_rules.MANUAL.id:
+                for oid in trig.observation_ids:
+                    enc = observations.get(oid, (None, None))[1]
+                    if enc:
+                        reasons.append(officer_reason(cipher.decrypt(
+                            enc, table=Observation.__tablename__, column="flag_reason",
+                            row_id=oid)))
+        officers = {observations[oid][0] for oid in item_obs if oid in observations}
+        result.append(QueueRow(
+            item_id=item.id, prisoner_id=item.prisoner_id, prisoner_name=f"{given} {family}",
+            prisoner_number=number, wing_code=wing_code, reasons=tuple(reasons),
+            observation_count=len(item_obs), officer_count=len(officers),
+            first_flagged=item.opened_at, due_at=status.due_at, overdue=status.overdue,
+            holder_id=status.holder_id, holder=names.get(status.holder_id), state=status.state))
+    result.sort(key=lambda r: (r.due_at, r.item_id))
+    return result
+
+
+# --- the case view ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    code: str
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class AddendumView:
+    author: str
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class ObservationView:
+    id: str
+    occurred_at: datetime
+    location: str
+    indicators: tuple[IndicatorView, ...]
+    kind: str  # "concern" or "protective"
+    facts: str
+    assessment: str | None
+    source: str
+    concern: str
+    flagged: bool
+    flag_reason: str | None
+    addenda: tuple[AddendumView, ...]
+
+
+@dataclass(frozen=True)
+class TriggerView:
+    rule_id: str
+    sentence: str
+    observation_ids: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    at: datetime
+    kind: str
+    actor: str
+    outcome: str | None
+    support_kind: str | None
+    review_on: datetime | None
+    refers_to: int | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class PreviousItem:
+    item_id: int
+    opened_at: datetime
+    closed_at: datetime | None
+    state: str
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class Case:
+    item_id: int
+    prisoner_id: str
+    prisoner_name: str
+    prisoner_number: str
+    wing_code: str
+    opened_at: datetime
+    status: ItemStatus
+    holder: str | None
+    timeline: tuple[ObservationView, ...]
+    triggers: tuple[TriggerView, ...]
+    events: tuple[EventView, ...]
+    previous: tuple[PreviousItem, ...]
+
+
+def case(db: Session, who: Identity, item_id: int, now: datetime, cipher: FieldCipher) -> Case:
+    """Everything a screener reads to decide; the read is written to the audit log."""
+    _require_treatment(who)
+    item = _item(db, item_id, lock=False)
+    check_access(who, item)
+    audit.append(db, at=now, action=audit.Action.READ, actor_id=who.user_id,
+                 prisoner_id=item.prisoner_id, record_id=f"screening:{item.id}",
+                 purpose="screening case view")
+    prisoner, wing_code = db.execute(select(Prisoner, Wing.code)
+                                     .join(Wing, Wing.id == Prisoner.wing_id)
+                                     .where(Prisoner.id == item.prisoner_id)).one()
+    observations = list(db.scalars(select(Observation)
+                                   .where(Observation.prisoner_id == prisoner.id)
+                                   .order_by(Observation.occurred_at.desc(), Observation.id)))
+    addenda: dict[str, list[Addendum]] = defaultdict(list)
+    for add in db.scalars(select(Addendum).join(Observation, Observation.id ==
+                                                Addendum.observation_id)
+                          .where(Observation.prisoner_id == prisoner.id)
+                          .order_by(Addendum.created_at, Addendum.id)):
+        addenda[add.observation_id].append(add)
+    triggers = list(db.scalars(select(ScreeningTrigger).where(ScreeningTrigger.item_id == item.id)
+                               .order_by(ScreeningTrigger.created_at, ScreeningTrigger.id)))
+    items = {i.id: i for i in db.scalars(select(ScreeningItem)
+                                         .where(ScreeningItem.prisoner_id == prisoner.id))}
+    events: dict[int, list[ScreeningEvent]] = defaultdict(list)
+    for ev in db.scalars(select(ScreeningEvent).where(ScreeningEvent.item_id.in_(list(items)))
+                         .order_by(ScreeningEvent.at, ScreeningEvent.id)):
+        events[ev.item_id].append(ev)
+    user_ids = ({a.author_id for adds in addenda.values() for a in adds}
+                | {e.actor_id for e in events[item.id]})
+    names = dict(db.execute(select(User.id, User.display_name)
+                            .where(User.id.in_(user_ids))).all()) if user_ids else {}
+
+    def open_(stored: str | None, table: str, column: str, row_id: str) -> str | None:
+        return None if stored is None else cipher.decrypt(stored, table=table, column=column,
+                                                          row_id=row_id)
+
+    timeline = []
+    for obs in observations:
+        cat = catalogue.get(obs.catalogue_version)
+        indicators = tuple(
+            IndicatorView(code, cat.indicators[code].label, cat.indicators[code].kind)
+            if cat is not None and code in cat.indicators else IndicatorView(code, code, "unknown")
+            for code in obs.indicators)
+        table = Observation.__tablename__
+        timeline.append(ObservationView(
+            id=obs.id, occurred_at=obs.occurred_at, location=obs.location, indicators=indicators,
+            kind="concern" if obs.concern_observation else "protective",
+            facts=open_(obs.facts_enc, table, "facts", obs.id) or "",
+            assessment=open_(obs.assessment_enc, table, "assessment", obs.id),
+            source=obs.source, concern=obs.concern, flagged=obs.flag,
+            flag_reason=open_(obs.flag_reason_enc, table, "flag_reason", obs.id),
+            addenda=tuple(AddendumView(names.get(a.author_id, "unknown"), a.created_at,
+                                       open_(a.text_enc, Addendum.__tablename__, "text",
+                                             str(a.id)) or "")
+                          for a in addenda[obs.id])))
+    status = derive(item, events[item.id], now)
+    event_views = tuple(
+        EventView(id=e.id, at=e.at, kind=e.kind, actor=names.get(e.actor_id, "unknown"),
+                  outcome=e.outcome, support_kind=e.support_kind, review_on=e.review_on,
+                  refers_to=e.refers_to,
+                  text=open_(e.text_enc, ScreeningEvent.__tablename__, "text", str(e.id)))
+        for e in events[item.id])
+    previous = []
+    for other in sorted(items.values(), key=lambda i: i.opened_at, reverse=True):
+        if other.id == item.id:
+            continue
+        st = derive(other, events[other.id], now)
+        previous.append(PreviousItem(other.id, other.opened_at, other.closed_at, st.state,
+                                     st.outcome))
+    holder = None
+    if status.holder_id:
+        holder = names.get(status.holder_id) or _display_name(db, status.holder_id)
+    return Case(
+        item_id=item.id, prisoner_id=prisoner.id,
+        prisoner_name=f"{prisoner.given_name} {prisoner.family_name}",
+        prisoner_number=prisoner.number, wing_code=wing_code, opened_at=item.opened_at,
+        status=status, holder=holder,
+        timeline=tuple(timeline),
+        triggers=tuple(TriggerView(t.rule_id, t.sentence, tuple(t.observation_ids), t.created_at)
+                       for t in triggers),
+        events=event_views, previous=tuple(previous))

@@ -1,0 +1,80 @@
+"""Runtime settings, read once from WINGWATCH_* environment variables.
+
+Plain Python: the domain services, the REST API and the Reflex app all read the same values.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    demo: bool
+    idle_timeout_seconds: int
+    session_max_seconds: int
+    token_lifetime_seconds: int
+    lockout_failures: int
+    lockout_window_seconds: int
+    lockout_seconds: int
+    jwt_issuer: str
+    jwt_audience: str
+    secure_cookies: bool
+    sealing_key_grace_days: int
+    review_after_days: int
+    timezone: str
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def audit_head_file(self) -> Path:
+        return self.data_dir / "audit-head.json"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    data_dir = Path(os.environ.get("WINGWATCH_DATA_DIR", "./data")).resolve()
+    return Settings(
+        port=_int("WINGWATCH_PORT", 3000),
+        data_dir=data_dir,
+        database_url=os.environ.get("WINGWATCH_DATABASE_URL")
+        or f"sqlite:///{data_dir / 'wingwatch.db'}",
+        redis_url=os.environ.get("WINGWATCH_REDIS_URL") or None,
+        demo=_flag("WINGWATCH_DEMO", False),
+        idle_timeout_seconds=_int("WINGWATCH_IDLE_TIMEOUT_SECONDS", 15 * 60),
+        session_max_seconds=_int("WINGWATCH_SESSION_MAX_SECONDS", 12 * 3600),
+        # Capped: a bearer token never lives longer than 15 minutes, whatever is configured.
+        token_lifetime_seconds=min(_int("WINGWATCH_TOKEN_LIFETIME_SECONDS", 15 * 60), 15 * 60),
+        lockout_failures=5,
+        lockout_window_seconds=15 * 60,
+        lockout_seconds=15 * 60,
+        jwt_issuer=os.environ.get("WINGWATCH_JWT_ISSUER", "wingwatch"),
+        jwt_audience=os.environ.get("WINGWATCH_JWT_AUDIENCE", "wingwatch-api"),
+        secure_cookies=_flag("WINGWATCH_SECURE_COOKIES", False),
+        # A retired sealing key stays this long, for entries still waiting on a tablet.
+        sealing_key_grace_days=_int("WINGWATCH_SEALING_KEY_GRACE_DAYS", 30),
+        review_after_days=_int("WINGWATCH_REVIEW_AFTER_DAYS", 365),
+        # Dates on server-rendered pages, and the day a review date starts: the prisons' own time.
+        timezone=os.environ.get("WINGWATCH_TIMEZONE", "Europe/Belgrade"),
+    )

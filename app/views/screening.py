@@ -1,0 +1,265 @@
+"""What the screening pages show: plain strings and flags made from the screening services' results.
+
+No Reflex here. A page never receives a service object (which carries user ids and datetimes), only
+these views, built for the person asking: "You" instead of their own name, dates in the prisons'
+local time, and which actions the page may offer them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from app.services import screening
+from app.services.screening import Case, QueueRow
+
+STATE_LABELS = {
+    "unclaimed": "Unclaimed",
+    "claimed": "Claimed",
+    "due_for_review": "Monitoring review due",
+    "awaiting_sign_off": "Awaiting sign-off",
+    "monitoring": "Monitoring",
+    "closed": "Closed",
+}
+OUTCOME_LABELS = {
+    "no_further_action": "No further action",
+    "monitor": "Monitor",
+    "refer_assessment": "Refer for risk and needs assessment",
+    "refer_support": "Refer to other support",
+}
+SUPPORT_LABELS = {
+    "mental_health": "Mental health",
+    "safeguarding": "Safeguarding / vulnerable to pressure",
+    "social_welfare": "Social welfare",
+    "other": "Other support",
+}
+SOURCE_LABELS = {
+    "direct": "Seen or heard by the officer",
+    "reported_by_staff": "Reported by staff",
+    "reported_by_prisoner": "Reported by a prisoner",
+    "document": "A document",
+}
+EVENT_LABELS = {
+    "claim": "Claimed",
+    "take_over": "Taken over",
+    "decision": "Decision",
+    "sign_off": "Referral signed off",
+    "addendum": "Addendum",
+}
+# The queue's filter choices, as the URL spells them.
+STATUS_CHOICES = ("any", "unclaimed", "claimed", "awaiting_sign_off", "due_for_review")
+HELD_CHOICES = ("anyone", "me", "unclaimed")
+MAX_QUERY = 64
+
+
+def when(moment: datetime | None, tz: ZoneInfo) -> str:
+    """'21 Nov 2026, 14:05' in the prisons' time."""
+    return "" if moment is None else moment.astimezone(tz).strftime("%d %b %Y, %H:%M")
+
+
+def day(moment: datetime | None, tz: ZoneInfo) -> str:
+    return "" if moment is None else moment.astimezone(tz).strftime("%d %b %Y")
+
+
+def start_of_day(value: str, tz: ZoneInfo) -> datetime | None:
+    """A date field's 'YYYY-MM-DD' as the first moment of that day in the prisons' time."""
+    try:
+        return datetime.combine(date.fromisoformat(value.strip()), time(), tzinfo=tz)
+    except ValueError:
+        return None
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    wing: str = ""
+    status: str = "any"
+    overdue: bool = False
+    held: str = "anyone"
+    search: str = ""
+
+    @classmethod
+    def from_query(cls, params: dict[str, str]) -> QueueFilters:
+        """Whatever the URL says; values the page does not offer fall back to 'everything'."""
+        status = params.get("status", "any")
+        held = params.get("held", "anyone")
+        return cls(wing=params.get("wing", "")[:8],
+                   status=status if status in STATUS_CHOICES else "any",
+                   overdue=params.get("overdue") == "1",
+                   held=held if held in HELD_CHOICES else "anyone",
+                   search=params.get("q", "").strip()[:MAX_QUERY])
+
+    def to_url(self, path: str) -> str:
+        params = {"wing": self.wing, "status": "" if self.status == "any" else self.status,
+                  "overdue": "1" if self.overdue else "",
+                  "held": "" if self.held == "anyone" else self.held, "q": self.search}
+        query = urlencode({k: v for k, v in params.items() if v})
+        return f"{path}?{query}" if query else path
+
+    def keeps(self, row: QueueRow, me: str) -> bool:
+        needle = self.search.casefold()
+        return ((not self.wing or row.wing_code == self.wing)
+                and (self.status == "any" or row.state == self.status)
+                and (not self.overdue or row.overdue)
+                and (self.held != "me" or row.holder_id == me)
+                and (self.held != "unclaimed" or row.holder_id is None)
+                and (not needle or needle in row.prisoner_name.casefold()
+                     or needle in row.prisoner_number.casefold()))
+
+
+@dataclass(frozen=True)
+class QueueRowView:
+    item_id: int
+    href: str
+    prisoner: str
+    number: str
+    wing: str
+    reasons: list[str]
+    counts: str
+    first_flagged: str
+    due: str
+    overdue: bool
+    status: str
+    holder: str
+    can_claim: bool
+    can_take_over: bool
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _holder(holder_id: str | None, name: str | None, me: str) -> str:
+    if holder_id is None:
+        return "Not claimed"
+    return "Held by you" if holder_id == me else f"Held by {name or 'another user'}"
+
+
+def queue_row(row: QueueRow, me: str, tz: ZoneInfo) -> QueueRowView:
+    return QueueRowView(
+        item_id=row.item_id, href=f"/screening/{row.item_id}", prisoner=row.prisoner_name,
+        number=row.prisoner_number, wing=row.wing_code, reasons=list(row.reasons),
+        counts=(f"{_plural(row.observation_count, 'observation')} from "
+                f"{_plural(row.officer_count, 'officer')}"),
+        first_flagged=when(row.first_flagged, tz), due=when(row.due_at, tz), overdue=row.overdue,
+        status=STATE_LABELS[row.state], holder=_holder(row.holder_id, row.holder, me),
+        can_claim=row.state in ("unclaimed", "due_for_review"),
+        can_take_over=row.state == "claimed" and row.holder_id != me)
+
+
+# --- the case --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObservationCard:
+    id: str
+    when: str
+    location: str
+    kind: str  # "concern" or "protective"
+    indicators: list[str]
+    facts: str
+    assessment: str
+    source: str
+    concern: str
+    flagged: bool
+    flag_reason: str
+    addenda: list[str]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    when: str
+    what: str
+    who: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    item_id: int = 0
+    prisoner: str = ""
+    number: str = ""
+    wing: str = ""
+    status: str = ""
+    state: str = ""
+    opened: str = ""
+    due: str = ""
+    overdue: bool = False
+    holder: str = ""
+    decision: str = ""
+    why: list[str] = field(default_factory=list)
+    timeline: list[ObservationCard] = field(default_factory=list)
+    history: list[HistoryLine] = field(default_factory=list)
+    previous: list[HistoryLine] = field(default_factory=list)
+    can_claim: bool = False
+    can_take_over: bool = False
+    can_decide: bool = False
+    can_sign_off: bool = False
+    sign_off_refused: str = ""
+
+
+def _card(obs: screening.ObservationView, locations: dict[str, str],
+          tz: ZoneInfo) -> ObservationCard:
+    return ObservationCard(
+        id=obs.id, when=when(obs.occurred_at, tz), location=locations.get(obs.location,
+                                                                         obs.location),
+        kind=obs.kind, indicators=[i.label for i in obs.indicators], facts=obs.facts,
+        assessment=obs.assessment or "", source=SOURCE_LABELS.get(obs.source, obs.source),
+        concern=obs.concern.capitalize(), flagged=obs.flagged, flag_reason=obs.flag_reason or "",
+        addenda=[f"{a.author}, {when(a.at, tz)}: {a.text}" for a in obs.addenda])
+
+
+def _event_line(ev: screening.EventView, tz: ZoneInfo) -> HistoryLine:
+    what = EVENT_LABELS.get(ev.kind, ev.kind)
+    if ev.kind == "decision" and ev.outcome:
+        what = f"Decision: {OUTCOME_LABELS[ev.outcome]}"
+        if ev.support_kind:
+            what += f" ({SUPPORT_LABELS[ev.support_kind]})"
+        if ev.review_on:
+            what += f", review on {day(ev.review_on, tz)}"
+    return HistoryLine(when=when(ev.at, tz), what=what, who=ev.actor, text=ev.text or "")
+
+
+def _previous_line(item: screening.PreviousItem, tz: ZoneInfo) -> HistoryLine:
+    outcome = OUTCOME_LABELS.get(item.outcome or "", "No decision recorded")
+    closed = f", closed {day(item.closed_at, tz)}" if item.closed_at else ""
+    return HistoryLine(when=f"Flagged {day(item.opened_at, tz)}{closed}", what=outcome,
+                       who=STATE_LABELS[item.state], text="")
+
+
+def _decision(status: screening.ItemStatus, tz: ZoneInfo) -> str:
+    if status.outcome is None:
+        return ""
+    text = OUTCOME_LABELS[status.outcome]
+    if status.support_kind:
+        text += f": {SUPPORT_LABELS[status.support_kind]}"
+    if status.outcome == "monitor" and status.review_on:
+        text += f", review on {day(status.review_on, tz)}"
+    return text
+
+
+def case_view(case: Case, me: str, locations: dict[str, str], tz: ZoneInfo) -> CaseView:
+    status = case.status
+    own_referral = status.state == "awaiting_sign_off" and status.decided_by == me
+    return CaseView(
+        item_id=case.item_id, prisoner=case.prisoner_name, number=case.prisoner_number,
+        wing=case.wing_code, status=STATE_LABELS[status.state], state=status.state,
+        opened=when(case.opened_at, tz), due=when(status.due_at, tz),
+        overdue=status.overdue, holder=_holder(status.holder_id, case.holder, me),
+        decision=_decision(status, tz),
+        why=[t.sentence for t in case.triggers]
+        + [screening.officer_reason(o.flag_reason) for o in case.timeline
+           if o.flag_reason and any(o.id in t.observation_ids for t in case.triggers)],
+        timeline=[_card(o, locations, tz) for o in case.timeline],
+        history=[_event_line(e, tz) for e in case.events],
+        previous=[_previous_line(p, tz) for p in case.previous],
+        can_claim=status.state in ("unclaimed", "due_for_review"),
+        can_take_over=status.state == "claimed" and status.holder_id != me,
+        can_decide=status.state == "claimed" and status.holder_id == me,
+        can_sign_off=status.state == "awaiting_sign_off" and not own_referral,
+        sign_off_refused=("You made this referral; another member of treatment staff signs it "
+                          "off." if own_referral else ""))

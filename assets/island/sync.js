@@ -1,0 +1,224 @@
+// Sync policy of the capture island, run in the page (not a service worker): send the
+// officer's waiting entries to POST /api/v1/observations/sync, apply the per-item results,
+// and retry with backoff. The server stores each id exactly once, so resending after a lost
+// answer is safe (it comes back "duplicate").
+
+export const BATCH = 500; // the API's maximum items per request
+const CAP_MS = 300_000;
+const HEALTH_TIMEOUT_MS = 10_000;
+const SYNC_TIMEOUT_MS = 60_000;
+
+// Equal jitter over a window of 2^(attempt+1) s capped at 300 s: the wait lies in
+// [window/2, window), i.e. at least 2^attempt s (attempt 0 → 1–2 s) and never above 300 s.
+// Unlike full jitter it never retries almost at once, yet still spreads the wing's tablets
+// apart when the network comes back.
+export function backoffDelay(attempt, random = Math.random) {
+  const n = Math.max(0, Math.floor(Number(attempt) || 0));
+  const window = Math.min(CAP_MS, 2 ** (n + 1) * 1000);
+  return Math.floor(window / 2 + random() * (window / 2));
+}
+
+export function classify(status) {
+  if (status === 200) return "ok";
+  if (status === 401) return "reauth";
+  if (status === 0 || status === 408 || status === 409 || status === 425 || status === 429 ||
+      (status >= 500 && status <= 599)) return "retry";
+  return "stop"; // any other answer is a client bug: keep the entries, say so, don't hammer
+}
+
+function timeout(ms) {
+  return typeof AbortSignal !== "undefined" && AbortSignal.timeout ? AbortSignal.timeout(ms)
+                                                                   : undefined;
+}
+
+async function errorMessage(response) {
+  try {
+    const body = await response.json();
+    return body?.error?.message || `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}
+
+export async function syncOnce({ outbox, officerId, getToken, fetch = globalThis.fetch,
+                                 deviceId, now = Date.now, baseUrl = "",
+                                 locks = globalThis.navigator?.locks }) {
+  const run = async () => {
+    const tally = { created: 0, duplicate: 0, problems: 0 };
+    const done = (outcome, extra = {}) => ({ outcome, ...tally, ...extra });
+    if ((await outbox.waitingCount(officerId)) === 0) return done("nothing");
+
+    // Reachability from the server itself: navigator.onLine only says a network exists.
+    try {
+      const health = await fetch(`${baseUrl}/api/v1/health`,
+                                 { cache: "no-store", signal: timeout(HEALTH_TIMEOUT_MS) });
+      if (!health.ok) return done(classify(health.status) === "retry" ? "retry" : "offline");
+      // A captive portal answers 200 with a page of its own: demand the API's JSON.
+      if ((await health.json())?.status !== "ok") return done("offline");
+    } catch {
+      return done("offline");
+    }
+
+    const posted = new Set(); // guards against a server that leaves an item unanswered
+    let sentAny = false;
+    for (;;) {
+      const batch = (await outbox.waiting(officerId, BATCH)).filter((e) => !posted.has(e.id));
+      if (batch.length === 0) break;
+      batch.forEach((e) => posted.add(e.id));
+      let token;
+      try {
+        token = await getToken();
+      } catch {
+        token = null;
+      }
+      if (!token) return done("reauth");
+      await outbox.noteAttempt(officerId, batch.map((e) => e.id));
+      let response;
+      try {
+        response = await fetch(`${baseUrl}/api/v1/observations/sync`, {
+          method: "POST",
+          cache: "no-store",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ device_id: deviceId,
+                                 items: batch.map(({ id, sealed }) => ({ id, sealed })) }),
+          signal: timeout(SYNC_TIMEOUT_MS),
+        });
+      } catch {
+        return done("retry"); // reachable a moment ago: the answer may be lost, resend later
+      }
+      const verdict = classify(response.status);
+      if (verdict === "reauth") return done("reauth");
+      if (verdict === "retry") return done("retry");
+      if (verdict === "stop") return done("stop", { error: await errorMessage(response) });
+      let results;
+      try {
+        results = (await response.json()).results;
+        if (!Array.isArray(results)) throw new Error("no results");
+      } catch {
+        return done("retry");
+      }
+      await outbox.applyResults(officerId, results, now());
+      await outbox.setMeta(officerId, "lastSuccessAt", now());
+      sentAny = true;
+      for (const r of results) {
+        if (r?.status === "created") tally.created += 1;
+        else if (r?.status === "duplicate") tally.duplicate += 1;
+        else if (r?.status === "rejected" || r?.status === "conflict") tally.problems += 1;
+      }
+    }
+    return done(sentAny ? "sent" : "nothing");
+  };
+
+  // One sender per officer across tabs: the other tab would post the same entries.
+  if (!locks) return run(); // no Web Locks (very old browser): single-tab use assumed
+  return locks.request(`wingwatch-sync-${officerId}`, { ifAvailable: true },
+                       (lock) => (lock ? run() : { outcome: "busy", created: 0, duplicate: 0,
+                                                   problems: 0 }));
+}
+
+// Runs syncOnce after each save, when the network comes back, when the page becomes visible,
+// at start and on "Send now"; retries with backoff; pauses on "reauth" until resume().
+export function createScheduler({
+  outbox, officerId, getToken, deviceId, fetch = globalThis.fetch, baseUrl = "",
+  locks = globalThis.navigator?.locks, now = Date.now, random = Math.random,
+  setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimer = (handle) => globalThis.clearTimeout(handle),
+  win = globalThis.window, doc = globalThis.document, onChange = () => {},
+}) {
+  let attempt = 0;
+  let timer = null;
+  let nextRetryAt = null;
+  let paused = false;
+  let outcome = null;
+  let error = null;
+  let running = null; // the promise of the run in progress
+  let again = false; // a trigger arrived while running: run once more afterwards
+  let stopped = false;
+
+  // problems here is the list (id, summary, reason…) for the UI, not syncOnce's count.
+  async function emit() {
+    if (stopped) return;
+    try {
+      const [waitingCount, lastSuccessAt, problems] = await Promise.all([
+        outbox.waitingCount(officerId), outbox.getMeta(officerId, "lastSuccessAt"),
+        outbox.problems(officerId)]);
+      onChange({ waitingCount, lastSuccessAt: lastSuccessAt ?? null, nextRetryAt, outcome,
+                 problems, paused, error });
+    } catch (e) {
+      // Triggers come from event listeners: a rejected promise would go unhandled there.
+      onChange({ waitingCount: null, lastSuccessAt: null, nextRetryAt, outcome, problems: [],
+                 paused, error: `The outbox cannot be read: ${e?.message || e}` });
+    }
+  }
+
+  function schedule() {
+    const delay = backoffDelay(attempt, random);
+    attempt += 1;
+    nextRetryAt = now() + delay;
+    timer = setTimer(() => { timer = null; return trigger(); }, delay);
+  }
+
+  async function runLoop() {
+    do {
+      again = false;
+      if (timer !== null) { clearTimer(timer); timer = null; }
+      nextRetryAt = null;
+      let result;
+      try {
+        result = await syncOnce({ outbox, officerId, getToken, fetch, deviceId, now, baseUrl,
+                                  locks });
+      } catch (e) {
+        result = { outcome: "retry", error: String(e?.message || e) };
+      }
+      outcome = result.outcome;
+      error = result.error ?? null;
+      if (outcome === "sent" || outcome === "nothing") {
+        attempt = 0;
+      } else if (outcome === "reauth") {
+        paused = true; // the token is no good: nothing to gain before a new sign-in
+        again = false;
+      } else if (outcome === "stop") {
+        again = false; // a client bug: wait for the next save/visibility/"Send now"
+      } else if (!again) {
+        schedule(); // offline, retry, busy (the other tab may fail: check again later)
+      }
+      await emit();
+    } while (again && !paused && !stopped);
+  }
+
+  function trigger() {
+    if (stopped) return Promise.resolve();
+    if (paused) return emit();
+    if (running) { again = true; return running; }
+    running = runLoop().finally(() => { running = null; });
+    return running;
+  }
+
+  const onOnline = () => trigger();
+  const onVisible = () => { if (doc?.visibilityState === "visible") trigger(); };
+
+  return {
+    start() {
+      win?.addEventListener?.("online", onOnline);
+      doc?.addEventListener?.("visibilitychange", onVisible);
+      return trigger();
+    },
+    saved: () => trigger(),
+    sendNow() {
+      attempt = 0;
+      return trigger();
+    },
+    resume() {
+      paused = false;
+      attempt = 0;
+      return trigger();
+    },
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimer(timer);
+      timer = null;
+      win?.removeEventListener?.("online", onOnline);
+      doc?.removeEventListener?.("visibilitychange", onVisible);
+    },
+  };
+}

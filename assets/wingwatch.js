@@ -1,0 +1,107 @@
+// Session glue for the Reflex pages: the HttpOnly cookie swap at sign-in and sign-out, and the
+// idle watch that locks the page. Framework-free; loaded on every page.
+(function () {
+  "use strict";
+  var lastInput = Date.now();
+  var lastPing = Date.now();
+  var PING_EVERY_MS = 60 * 1000;
+
+  function click(id) {
+    var el = document.getElementById(id);
+    if (el) el.click();
+    return !!el;
+  }
+
+  function noteInput() {
+    lastInput = Date.now();
+    if (lastInput - lastPing > PING_EVERY_MS && click("ww-keep-alive")) lastPing = lastInput;
+  }
+
+  ["pointerdown", "keydown", "touchstart", "wheel"].forEach(function (name) {
+    window.addEventListener(name, noteInput, { passive: true, capture: true });
+  });
+
+  // The lock trigger exists only on a signed-in, unlocked page; it carries the idle timeout.
+  setInterval(function () {
+    var trigger = document.getElementById("ww-lock-trigger");
+    if (!trigger) { lastInput = Math.max(lastInput, Date.now() - 1000); return; }
+    var idleMs = Number(trigger.getAttribute("data-idle-ms")) || 15 * 60 * 1000;
+    if (Date.now() - lastInput >= idleMs) trigger.click();
+  }, 1000);
+
+  // --- Service worker: the app shell offline, and updates that never lose a form ---------------
+  // The capture form sets window.wingwatchFormDirty while it holds unsaved input.
+  function offerUpdate(registration) {
+    var waiting = registration.waiting;
+    if (!waiting || !navigator.serviceWorker.controller) return;
+    if (window.wingwatchFormDirty) { setTimeout(function () { offerUpdate(registration); }, 5000); return; }
+    waiting.postMessage({ type: "activate-now" });
+  }
+
+  function keepWhatThisPageLoaded() {
+    var urls = [location.href].concat(performance.getEntriesByType("resource").map(function (e) {
+      return e.name;
+    }));
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "keep", urls: urls });
+    });
+  }
+
+  if ("serviceWorker" in navigator) {
+    var reloading = false;
+    var hadWorker = !!navigator.serviceWorker.controller;
+    // A new worker took over: reload at once, before Reflex reconnects with the old frontend.
+    // (The very first worker taking over an open page changes nothing the page runs.)
+    navigator.serviceWorker.addEventListener("controllerchange", function () {
+      if (reloading || !hadWorker) return;
+      reloading = true;
+      window.location.reload();
+    });
+    navigator.serviceWorker.register("/sw.js").then(function (registration) {
+      offerUpdate(registration);
+      registration.addEventListener("updatefound", function () {
+        var installing = registration.installing;
+        if (installing) installing.addEventListener("statechange", function () {
+          if (installing.state === "installed") offerUpdate(registration);
+        });
+      });
+    });
+    window.addEventListener("load", function () { setTimeout(keepWhatThisPageLoaded, 1500); });
+  }
+
+  // The capture page unlocks offline with a verifier made here, from the password just typed:
+  // a slow PBKDF2 hash with its own salt, never the password itself (assets/island/).
+  var pendingVerifier = Promise.resolve();
+
+  window.wingwatch = {
+    prepareUnlock: function () {
+      var user = document.getElementById("login-username");
+      var pass = document.getElementById("login-password");
+      if (!user || !pass || !pass.value || !window.crypto || !crypto.subtle) return;
+      var username = user.value.trim().toLowerCase();
+      var password = pass.value;
+      pendingVerifier = import("/island/local_unlock.js")
+        .then(function (unlock) { return unlock.makeVerifier(password); })
+        .then(function (verifier) {
+          sessionStorage.setItem("wingwatch.pendingVerifier",
+                                 JSON.stringify({ username: username, verifier: verifier }));
+        })
+        .catch(function () { /* offline unlock stays unavailable; online use is unaffected */ });
+    },
+    signedIn: function (ticket, home) {
+      return pendingVerifier.then(function () { return fetch("/api/v1/auth/session", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ticket: ticket }),
+      }); }).then(function (response) {
+        if (home !== "/capture") sessionStorage.removeItem("wingwatch.pendingVerifier");
+        window.location.replace(response.ok ? home : "/login");
+      });
+    },
+    signedOut: function () {
+      return fetch("/api/v1/auth/session", { method: "DELETE", credentials: "same-origin" })
+        .finally(function () { window.location.replace("/login"); });
+    },
+  };
+})();

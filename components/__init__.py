@@ -1,0 +1,1 @@
+"""Pure UI functions: they take data (values or Vars) and return rx.Component."""

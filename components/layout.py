@@ -1,0 +1,134 @@
+"""The frame every signed-in page shares: header, navigation, demo banner, lock screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from app import policy
+
+TOUCH = "44px"  # smallest touch target, for gloved hands on a wing tablet
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    icon: str
+    role: str
+
+
+NAV = (
+    NavItem("Record", "/capture", "pencil-line", policy.OFFICER),
+    NavItem("My entries", "/entries", "list-checks", policy.OFFICER),
+    NavItem("Screening", "/screening", "clipboard-check", policy.TREATMENT),
+    NavItem("Trends", "/trends", "chart-line", policy.SECURITY_HEAD),
+    NavItem("Administration", "/admin", "settings", policy.ADMIN),
+)
+
+
+def demo_banner(show: bool) -> rx.Component:
+    """Decided when the pages are compiled (at every start), so it shows even offline."""
+    if not show:
+        return rx.fragment()
+    return rx.box(
+        rx.text("DEMO", weight="bold", as_="span"),
+        rx.text(" — made-up people and accounts, not for real records.", as_="span"),
+        role="status", aria_label="Demo mode", padding_y="6px", text_align="center",
+        background=rx.color("amber", 9), color="black", size="2", width="100%",
+    )
+
+
+def _nav_link(item: NavItem, role: rx.Var[str]) -> rx.Component:
+    return rx.cond(
+        role == item.role,
+        rx.link(
+            rx.hstack(rx.icon(item.icon, size=20), rx.text(item.label), align="center",
+                      spacing="2"),
+            href=item.href, underline="none", min_height=TOUCH, display="flex",
+            align_items="center", padding_x="12px", border_radius="8px", color=rx.color("gray", 12),
+            _hover={"background": rx.color("accent", 4)},
+        ),
+    )
+
+
+def brand_bar() -> rx.Component:
+    """The plain top bar of the capture page, which must render with no network."""
+    return rx.hstack(
+        rx.icon("eye", size=26, color=rx.color("accent", 10)),
+        rx.heading("Wingwatch", size="5"),
+        align="center", spacing="2", padding="8px 16px", width="100%",
+        border_bottom=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 1),
+    )
+
+
+def header(display_name: rx.Var[str], role: rx.Var[str], role_label: rx.Var[str],
+           on_sign_out: rx.EventHandler) -> rx.Component:
+    """Two rows, so a 768 px tablet never wraps: who is signed in, then where they can go."""
+    return rx.vstack(
+        rx.hstack(
+            rx.hstack(rx.icon("eye", size=26, color=rx.color("accent", 10)),
+                      rx.text("Wingwatch", size="5", weight="bold"), align="center", spacing="2"),
+            rx.spacer(),
+            rx.vstack(rx.text(display_name, weight="medium", size="2"),
+                      rx.text(role_label, size="1", color=rx.color("gray", 11)),
+                      spacing="0", align="end"),
+            rx.button(rx.icon("log-out", size=18), "Sign out", on_click=on_sign_out,
+                      variant="soft", size="3"),
+            align="center", spacing="4", width="100%",
+        ),
+        rx.el.nav(rx.hstack(*[_nav_link(item, role) for item in NAV], spacing="1"),
+                  aria_label="Main"),
+        spacing="2", padding_x="16px", padding_top="8px", padding_bottom="4px", width="100%",
+        border_bottom=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 1),
+    )
+
+
+def lock_screen(error: rx.Var[str], on_unlock: rx.EventHandler, on_type: rx.EventHandler,
+                on_sign_out: rx.EventHandler, display_name: rx.Var[str]) -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.form(
+                rx.vstack(
+                    rx.hstack(rx.icon("lock", size=28), rx.heading("Locked", size="6"),
+                              align="center"),
+                    rx.text("This page locked itself after a while without use. ",
+                            display_name, ", enter your password to carry on."),
+                    rx.el.label("Password", html_for="unlock-password", font_weight="500"),
+                    rx.input(id="unlock-password", name="password", type="password",
+                             auto_complete="current-password", size="3", width="100%",
+                             on_change=on_type, auto_focus=True),
+                    rx.cond(error != "", rx.callout(error, icon="triangle-alert", color_scheme="red",
+                                                    role="alert")),
+                    rx.hstack(
+                        rx.button("Unlock", type="submit", size="3"),
+                        rx.button("Sign out", type="button", variant="soft", size="3", on_click=on_sign_out),
+                        spacing="3",
+                    ),
+                    spacing="3", width="100%",
+                ),
+                on_submit=on_unlock, reset_on_submit=True,
+            ),
+            width="min(420px, 92vw)", size="4",
+        ),
+        position="fixed", inset="0", z_index="1000", role="dialog", aria_modal="true",
+        aria_label="Locked", background=rx.color("gray", 2),
+    )
+
+
+def not_allowed(explanation: str = "Your role does not give access to this page. Use the "
+                "menu above to go to your own pages.") -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("shield-x", size=48, color=rx.color("red", 10)),
+            rx.heading("Not allowed", size="7", as_="h1"),
+            rx.text(explanation),
+            align="center", spacing="3", max_width="480px", text_align="center",
+        ),
+        padding_y="64px",
+    )
+
+
+def checking() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), padding_y="64px", aria_busy="true")

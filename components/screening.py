@@ -1,0 +1,183 @@
+"""Pieces of the screening queue and case pages: plain functions of data and event handlers."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.views.screening import HistoryLine, ObservationCard, QueueRowView
+from components.layout import TOUCH
+
+STATUS_COLOURS = {"Unclaimed": "amber", "Claimed": "blue", "Awaiting sign-off": "violet",
+                  "Monitoring review due": "orange", "Monitoring": "gray", "Closed": "green"}
+
+
+def status_badge(status: rx.Var[str]) -> rx.Component:
+    return rx.match(
+        status,
+        *[(label, rx.badge(label, color_scheme=colour, size="2", variant="soft"))
+          for label, colour in STATUS_COLOURS.items()],
+        rx.badge(status, size="2"),
+    )
+
+
+def overdue_badge(overdue: rx.Var[bool]) -> rx.Component:
+    return rx.cond(overdue, rx.badge(rx.icon("clock-alert", size=14), "Overdue",
+                                     color_scheme="red", size="2", variant="solid"))
+
+
+def alert(message: rx.Var[str]) -> rx.Component:
+    return rx.cond(message != "", rx.callout(message, icon="triangle-alert", color_scheme="red",
+                                             role="alert", width="100%"))
+
+
+def notice(message: rx.Var[str]) -> rx.Component:
+    return rx.cond(message != "", rx.callout(message, icon="circle-check", color_scheme="green",
+                                             role="status", width="100%"))
+
+
+def labelled_select(label: str, value: rx.Var[str], on_change: rx.EventHandler,
+                    options: list[tuple[str, str]], extra: rx.Component | None = None
+                    ) -> rx.Component:
+    """A select with a visible label; Radix needs a value that is never ''."""
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(aria_label=label, min_height=TOUCH, min_width="150px"),
+            rx.select.content(*[rx.select.item(text, value=key) for key, text in options],
+                              *([extra] if extra is not None else [])),
+            value=value, on_change=on_change, size="3",
+        ),
+        spacing="1",
+    )
+
+
+def _reasons(reasons: rx.Var[list[str]]) -> rx.Component:
+    return rx.unordered_list(rx.foreach(reasons, lambda r: rx.list_item(rx.text(r, size="2"))),
+                             margin_left="1.2em", margin_y="0")
+
+
+def queue_row(row: QueueRowView, on_claim, on_take_over) -> rx.Component:
+    """One prisoner's open item: who, why, how much, when due, who holds it, what to do.
+
+    Stacked on a tablet; on a desktop one line per prisoner, so forty flags fit a few screens."""
+    return rx.card(
+        rx.grid(
+            rx.vstack(
+                rx.link(rx.heading(row.prisoner, size="4", as_="h2"), href=row.href),
+                rx.text(row.number, " · Wing ", row.wing, size="2", color=rx.color("gray", 11)),
+                rx.hstack(overdue_badge(row.overdue), status_badge(row.status), spacing="2",
+                          wrap="wrap"),
+                spacing="1",
+            ),
+            rx.vstack(_reasons(row.reasons), rx.text(row.counts, size="2",
+                                                     color=rx.color("gray", 11)),
+                      spacing="1"),
+            rx.vstack(
+                rx.text("First flagged ", row.first_flagged, size="2"),
+                rx.text("Due ", row.due, size="2", weight="bold",
+                        color=rx.cond(row.overdue, rx.color("red", 11), rx.color("gray", 12))),
+                rx.hstack(rx.icon("user-round", size=16), rx.text(row.holder, size="2"),
+                          align="center", spacing="1"),
+                spacing="1",
+            ),
+            rx.flex(
+                rx.cond(row.can_claim,
+                        rx.button("Claim", size="3", on_click=on_claim(row.item_id))),
+                rx.cond(row.can_take_over,
+                        rx.button("Take over", size="3", variant="outline",
+                                  on_click=on_take_over(row.item_id))),
+                rx.link(rx.button("Open case", size="3", variant="soft"), href=row.href),
+                gap="8px", wrap="wrap", justify="end", align_self="center",
+            ),
+            grid_template_columns=["1fr", "1fr", "1fr",
+                                   "minmax(170px, 1fr) minmax(0, 2fr) minmax(190px, 1fr) auto"],
+            gap="10px 20px", width="100%",
+        ),
+        width="100%", size="2", role="article", aria_label=row.prisoner,
+    )
+
+
+def take_over_form(on_submit, on_cancel, minimum: int,
+                   error: rx.Var[str] | None = None) -> rx.Component:
+    """Take-over: a short reason, required, then confirm or cancel."""
+    return rx.form(
+        rx.vstack(
+            rx.text("Reason for taking over", weight="bold"),
+            rx.el.label(f"Why are you taking this over? At least {minimum} characters.",
+                        html_for="take-over-reason", font_size="14px"),
+            rx.text_area(id="take-over-reason", name="reason", rows="3", width="100%",
+                         size="3", min_length=minimum, max_length=2000, auto_focus=True),
+            alert(error) if error is not None else rx.fragment(),
+            rx.hstack(rx.button("Take over", type="submit", size="3"),
+                      rx.button("Cancel", type="button", variant="soft", size="3",
+                                on_click=on_cancel),
+                      spacing="3"),
+            spacing="2", width="100%",
+        ),
+        on_submit=on_submit, reset_on_submit=False, width="100%",
+    )
+
+
+def _section(title: str, body: rx.Var[str], colour: str) -> rx.Component:
+    return rx.box(
+        rx.text(title, size="1", weight="bold", text_transform="uppercase",
+                letter_spacing="0.04em", color=rx.color(colour, 11)),
+        rx.text(body, size="3", white_space="pre-wrap"),
+        padding="8px 12px", border_left=f"4px solid {rx.color(colour, 8)}",
+        background=rx.color(colour, 2), border_radius="4px", width="100%",
+    )
+
+
+def observation_card(obs: ObservationCard) -> rx.Component:
+    """Facts, the officer's assessment and the source, visibly apart."""
+    protective = obs.kind == "protective"
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.text(obs.when, " · ", obs.location, weight="bold", size="2"),
+                rx.spacer(),
+                rx.hstack(
+                    rx.cond(protective,
+                            rx.badge(rx.icon("shield-check", size=14), "Protective",
+                                     color_scheme="green", size="2"),
+                            rx.badge("Concern: ", obs.concern, color_scheme="orange",
+                                     size="2")),
+                    rx.cond(obs.flagged, rx.badge(rx.icon("flag", size=14), "Flagged",
+                                                  color_scheme="red", size="2")),
+                    spacing="2",
+                ),
+                width="100%", wrap="wrap", gap="6px",
+            ),
+            rx.flex(rx.foreach(obs.indicators, lambda label: rx.badge(label, variant="outline",
+                                                                      size="2")),
+                    gap="6px", wrap="wrap"),
+            _section("Facts — what was seen or heard", obs.facts, "gray"),
+            rx.cond(obs.assessment != "",
+                    _section("Officer's assessment (opinion)", obs.assessment, "blue")),
+            rx.text("Source: ", obs.source, size="2", color=rx.color("gray", 11)),
+            rx.cond(obs.flag_reason != "",
+                    rx.text("Officer's reason for flagging: ", obs.flag_reason, size="2")),
+            rx.foreach(obs.addenda, lambda a: rx.text("Addendum — ", a, size="2",
+                                                      font_style="italic")),
+            spacing="2", width="100%",
+        ),
+        width="100%", role="article",
+        border_left=rx.cond(protective, f"4px solid {rx.color('green', 9)}",
+                            f"4px solid {rx.color('orange', 9)}"),
+    )
+
+
+def history_list(lines: rx.Var[list[HistoryLine]], empty: str) -> rx.Component:
+    return rx.cond(
+        lines.length() > 0,
+        rx.vstack(
+            rx.foreach(lines, lambda line: rx.box(
+                rx.text(line.what, weight="bold", size="2"),
+                rx.text(line.when, " · ", line.who, size="1", color=rx.color("gray", 11)),
+                rx.cond(line.text != "", rx.text(line.text, size="2", white_space="pre-wrap")),
+                padding_y="6px", border_bottom=f"1px solid {rx.color('gray', 4)}", width="100%",
+            )),
+            spacing="0", width="100%",
+        ),
+        rx.text(empty, size="2", color=rx.color("gray", 11)),
+    )

@@ -1,0 +1,42 @@
+"""Who is asking, from the HttpOnly session cookie that came with the websocket connection.
+
+Never Reflex's client token: that lives in the tab's storage and is not a secret.
+"""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+
+from app.clock import utc_now
+from app.db import unit_of_work
+from app.runtime import session_timeouts
+from app.services import web_sessions
+from app.services.accounts import Identity
+
+
+def session_key(cookie_header: str) -> str | None:
+    try:
+        jar = SimpleCookie(cookie_header or "")
+    except CookieError:
+        return None
+    morsel = jar.get(web_sessions.COOKIE_NAME)
+    return morsel.value if morsel else None
+
+
+def live_session(cookie_header: str, *, touch: bool = False) -> web_sessions.LiveSession | None:
+    """The caller's session (None when signed out or expired); `touch` records activity."""
+    key = session_key(cookie_header)
+    if key is None:
+        return None
+    now = utc_now()
+    with unit_of_work() as db:
+        live = web_sessions.resolve(db, key, now, session_timeouts())
+        if touch and live is not None and live.status is web_sessions.Status.ACTIVE:
+            web_sessions.touch(db, key, now)
+    return live
+
+
+def current_identity(cookie_header: str) -> Identity | None:
+    """The signed-in user behind this event; the guard has already checked the role."""
+    live = live_session(cookie_header)
+    return live.identity if live is not None else None

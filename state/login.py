@@ -1,0 +1,57 @@
+"""The sign-in page's state."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app import policy
+from app.clock import utc_now
+from app.db import unit_of_work
+from app.runtime import sign_audit_head
+from app.services import web_sessions
+from app.services.accounts import INVALID_MESSAGE, LOCKED_MESSAGE, SignIn, authenticate
+from state.identity import live_session
+
+
+class LoginState(rx.State):
+    error: str = ""
+
+    @rx.event
+    def open(self):
+        """Someone already signed in goes straight to their home page.
+
+        Reflex keeps a tab's state across page loads, so a fresh sign-in page must forget the
+        previous attempt's message; otherwise it would answer for an attempt not yet made."""
+        self.error = ""
+        live = live_session(self.router.headers.cookie)
+        if live is not None and live.status is web_sessions.Status.ACTIVE:
+            return rx.redirect(policy.HOME[live.identity.role])
+        return None
+
+    @rx.event
+    def sign_in(self, form_data: dict):
+        username = str(form_data.get("username", ""))[:64]
+        password = str(form_data.get("password", ""))[:256]
+        if not username.strip() or not password:
+            self.error = "Enter your username and password."
+            return None
+        now = utc_now()
+        with unit_of_work() as db:
+            outcome, identity = authenticate(db, username, password, now, channel="web")
+            ticket = web_sessions.start(db, identity, now) if identity else None
+        sign_audit_head()
+        if outcome is SignIn.LOCKED:
+            self.error = LOCKED_MESSAGE
+            return None
+        if identity is None or ticket is None:
+            self.error = INVALID_MESSAGE
+            return None
+        self.error = ""
+        # The page swaps the one-time ticket for the HttpOnly cookie, then loads the home page.
+        return rx.call_script(f"wingwatch.signedIn({ticket!r}, {policy.HOME[identity.role]!r})")
+
+    @rx.event
+    def route_home(self):
+        """`/`: the signed-in user's home page, otherwise the sign-in page."""
+        live = live_session(self.router.headers.cookie)
+        return rx.redirect(policy.HOME[live.identity.role] if live else "/login")

@@ -1,0 +1,112 @@
+"""The screening queue page's state: the open items of the screener's prison, filtered by the URL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import reflex as rx
+
+from app.clock import utc_now
+from app.db import unit_of_work
+from app.services import screening
+from app.services.accounts import Identity
+from app.views.screening import QueueFilters, QueueRowView, queue_row
+from state.identity import current_identity
+from state.screening_common import cipher, item_number, local_zone, run_command
+
+ROUTE = "/screening"
+
+
+class ScreeningQueueState(rx.State):
+    rows: list[QueueRowView] = []
+    total: int = 0
+    wings: list[str] = []
+    wing: str = ""
+    status: str = "any"
+    overdue: bool = False
+    held: str = "anyone"
+    search: str = ""
+    message: str = ""
+    take_over_item: int = 0
+    take_over_name: str = ""
+    take_over_error: str = ""
+
+    @rx.event
+    def load(self):
+        """on_load, and after every action: the queue as the URL's filters show it."""
+        who = current_identity(self.router.headers.cookie)
+        if who is not None:
+            self._refresh(who)
+
+    def _refresh(self, who: Identity) -> None:
+        filters = QueueFilters.from_query(dict(self.router.url.query_parameters))
+        self.wing, self.status, self.overdue = filters.wing, filters.status, filters.overdue
+        self.held, self.search = filters.held, filters.search
+        with unit_of_work() as db:
+            rows = screening.queue(db, who, utc_now(), cipher())
+        self.total = len(rows)
+        self.wings = sorted({row.wing_code for row in rows} | ({filters.wing} - {""}))
+        self.rows = [queue_row(row, who.user_id, local_zone()) for row in rows
+                     if filters.keeps(row, who.user_id)]
+
+    def _show(self, **changes):
+        """Filters live in the URL, so a reload or a shared link shows the same list."""
+        filters = replace(QueueFilters(self.wing, self.status, self.overdue, self.held,
+                                       self.search), **changes)
+        return rx.redirect(filters.to_url(ROUTE), replace=True)
+
+    @rx.event
+    def filter_wing(self, wing: str):
+        return self._show(wing="" if wing == "all" else str(wing))
+
+    @rx.event
+    def filter_status(self, status: str):
+        return self._show(status=str(status))
+
+    @rx.event
+    def filter_held(self, held: str):
+        return self._show(held=str(held))
+
+    @rx.event
+    def filter_overdue(self, overdue: bool):
+        return self._show(overdue=overdue is True)
+
+    @rx.event
+    def search_for(self, form_data: dict):
+        return self._show(search=str(form_data.get("q", "")))
+
+    @rx.event
+    def clear_filters(self):
+        return rx.redirect(ROUTE, replace=True)
+
+    @rx.event
+    def claim(self, item_id: int):
+        who = current_identity(self.router.headers.cookie)
+        item = item_number(item_id)
+        if who is None or item is None:
+            return
+        self.message = run_command(lambda db: screening.claim(db, who, item, utc_now()))
+        self._refresh(who)
+
+    @rx.event
+    def ask_take_over(self, item_id: int):
+        row = next((r for r in self.rows if r.item_id == item_number(item_id)), None)
+        if row is not None:
+            self.take_over_item, self.take_over_name = row.item_id, row.prisoner
+            self.take_over_error = ""
+
+    @rx.event
+    def cancel_take_over(self):
+        self.take_over_item, self.take_over_error = 0, ""
+
+    @rx.event
+    def take_over(self, form_data: dict):
+        who = current_identity(self.router.headers.cookie)
+        if who is None or not self.take_over_item:
+            return
+        item_id, reason = self.take_over_item, str(form_data.get("reason", ""))
+        self.take_over_error = run_command(
+            lambda db: screening.take_over(db, who, item_id, reason, utc_now(), cipher()))
+        if not self.take_over_error:
+            self.take_over_item, self.message = 0, ""
+            self._refresh(who)

@@ -1,0 +1,312 @@
+// sync.js: classification, backoff, one sync pass against a fake server, and the scheduler.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import { backoffDelay, classify, createScheduler, syncOnce }
+  from "../../assets/island/sync.js";
+import { T0, addEntries, fakeLocks, fakeServer, fakeTimers, freshOutbox, until }
+  from "./helpers.mjs";
+
+const A = "officer-a";
+const B = "officer-b";
+
+function run(outbox, server, extra = {}) {
+  return syncOnce({ outbox, officerId: A, getToken: async () => "tok-a", fetch: server.fetch,
+                    deviceId: "tablet-7", now: () => T0 + 1000, locks: fakeLocks(), ...extra });
+}
+
+describe("classify", () => {
+  const table = {
+    ok: [200],
+    reauth: [401],
+    retry: [0, 408, 409, 425, 429, 500, 502, 503, 504, 599],
+    stop: [400, 403, 404, 405, 413, 415, 422, 423],
+  };
+  for (const [verdict, statuses] of Object.entries(table)) {
+    test(`${verdict}: ${statuses.join(", ")}`, () => {
+      for (const status of statuses) assert.equal(classify(status), verdict, `status ${status}`);
+    });
+  }
+});
+
+describe("backoffDelay", () => {
+  test("attempt 0 waits 1–2 s, and each attempt doubles the window", () => {
+    assert.equal(backoffDelay(0, () => 0), 1000);
+    assert.ok(backoffDelay(0, () => 0.999999) < 2000);
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const low = 2 ** attempt * 1000;
+      for (const r of [0, 0.25, 0.5, 0.999999]) {
+        const delay = backoffDelay(attempt, () => r);
+        assert.ok(delay >= low && delay < 2 * low, `attempt ${attempt}: ${delay}`);
+      }
+    }
+  });
+
+  test("caps at 300 s, with jitter over its upper half", () => {
+    for (const attempt of [8, 9, 20, 1024, 1e9]) {
+      assert.equal(backoffDelay(attempt, () => 0), 150_000);
+      assert.ok(backoffDelay(attempt, () => 0.999999) <= 300_000);
+    }
+    const seen = new Set(Array.from({ length: 50 }, () => backoffDelay(10)));
+    assert.ok(seen.size > 40, "random jitter, not a fixed delay");
+    for (const delay of seen) assert.ok(delay >= 150_000 && delay <= 300_000);
+    assert.equal(backoffDelay(-3, () => 0), 1000);
+  });
+});
+
+describe("syncOnce", () => {
+  test("nothing waiting: no request at all", async () => {
+    const outbox = await freshOutbox();
+    const server = fakeServer();
+    assert.equal((await run(outbox, server)).outcome, "nothing");
+    assert.equal(server.healthChecks + server.posts.length, 0);
+  });
+
+  test("server unreachable (health fails): offline, nothing posted", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 2);
+    for (const health of ["down", 404]) {
+      const server = fakeServer({ health });
+      assert.equal((await run(outbox, server)).outcome, "offline");
+      assert.equal(server.posts.length, 0);
+    }
+    const degraded = fakeServer({ health: 503 });
+    assert.equal((await run(outbox, degraded)).outcome, "retry");
+    assert.equal(degraded.posts.length, 0);
+    assert.equal(await outbox.waitingCount(A), 2);
+  });
+
+  test("401: reauth, entries kept", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 2);
+    const result = await run(outbox, fakeServer({ sync: 401 }));
+    assert.equal(result.outcome, "reauth");
+    assert.equal(await outbox.waitingCount(A), 2);
+    const noToken = fakeServer();
+    assert.equal((await run(outbox, noToken, { getToken: async () => null })).outcome, "reauth");
+    assert.equal(noToken.posts.length, 0);
+  });
+
+  test("500, 429, 409 busy or a lost answer: retry, entries kept", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 2);
+    for (const sync of [500, 429, 409, "throw"]) {
+      assert.equal((await run(outbox, fakeServer({ sync }))).outcome, "retry", String(sync));
+    }
+    assert.equal(await outbox.waitingCount(A), 2);
+    assert.deepEqual((await outbox.waiting(A)).map((e) => e.attempts), [4, 4]);
+    assert.equal(await outbox.getMeta(A, "lastSuccessAt"), undefined);
+  });
+
+  test("another 4xx: stop with the server's message, entries kept", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 1);
+    const result = await run(outbox, fakeServer({ sync: 422 }));
+    assert.deepEqual([result.outcome, result.error], ["stop", "status 422"]);
+    assert.equal(await outbox.waitingCount(A), 1);
+  });
+
+  test("200 with mixed results: applied, counted, lastSuccessAt set", async () => {
+    const outbox = await freshOutbox();
+    const ids = await addEntries(outbox, A, 4);
+    await addEntries(outbox, B, 1);
+    const statuses = ["created", "duplicate", "rejected", "conflict"];
+    const server = fakeServer({ sync: (body) => ({ status: 200, body: { results: body.items.map(
+      (it, i) => ({ id: it.id, status: statuses[i],
+                    error: i < 2 ? null : { field: "facts", message: `no ${i}` } })) } }) });
+    const result = await run(outbox, server);
+    assert.deepEqual(result, { outcome: "sent", created: 1, duplicate: 1, problems: 2 });
+    assert.equal(server.posts.length, 1);
+    const { body, headers } = server.posts[0];
+    assert.equal(headers.authorization, "Bearer tok-a");
+    assert.equal(body.device_id, "tablet-7");
+    assert.deepEqual(body.items.map((it) => it.id), ids, "only A's entries, oldest first");
+    assert.deepEqual(Object.keys(body.items[0]).sort(), ["id", "sealed"]);
+    assert.equal(await outbox.waitingCount(A), 0);
+    assert.equal((await outbox.receipts(A, T0 + 1000)).length, 2);
+    assert.deepEqual((await outbox.problems(A)).map((p) => p.reason), ["facts: no 2", "facts: no 3"]);
+    assert.equal(await outbox.getMeta(A, "lastSuccessAt"), T0 + 1000);
+    assert.equal(await outbox.waitingCount(B), 1);
+    // problems are never sent again
+    assert.equal((await run(outbox, server)).outcome, "nothing");
+    assert.equal(server.posts.length, 1);
+  });
+
+  test("1201 entries go in chunks of at most 500, each entry once", async () => {
+    const outbox = await freshOutbox();
+    const ids = await addEntries(outbox, A, 1201);
+    const server = fakeServer();
+    const result = await run(outbox, server);
+    assert.deepEqual([result.outcome, result.created], ["sent", 1201]);
+    assert.deepEqual(server.posts.map((p) => p.body.items.length), [500, 500, 201]);
+    assert.deepEqual(server.posts.flatMap((p) => p.body.items.map((it) => it.id)), ids);
+  });
+
+  test("a server that leaves items unanswered does not loop forever", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 3);
+    const server = fakeServer({ sync: () => ({ status: 200, body: { results: [] } }) });
+    assert.equal((await run(outbox, server)).outcome, "sent");
+    assert.equal(server.posts.length, 1);
+    assert.equal(await outbox.waitingCount(A), 3);
+  });
+
+  test("two concurrent passes (two tabs) never post the same entry twice", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 30);
+    const server = fakeServer({ delayMs: 20 });
+    const locks = fakeLocks();
+    const results = await Promise.all([run(outbox, server, { locks }),
+                                       run(outbox, server, { locks })]);
+    assert.deepEqual(results.map((r) => r.outcome).sort(), ["busy", "sent"]);
+    const posted = server.posts.flatMap((p) => p.body.items.map((it) => it.id));
+    assert.equal(posted.length, 30);
+    assert.equal(new Set(posted).size, 30);
+    assert.equal(locks.held.size, 0, "the lock is released");
+  });
+
+  test("the lock is per officer: B's pass is not blocked by A's", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 2);
+    await addEntries(outbox, B, 2);
+    const server = fakeServer({ delayMs: 20 });
+    const locks = fakeLocks();
+    const results = await Promise.all([
+      run(outbox, server, { locks }),
+      run(outbox, server, { locks, officerId: B, getToken: async () => "tok-b" })]);
+    assert.deepEqual(results.map((r) => r.outcome), ["sent", "sent"]);
+    assert.deepEqual(server.posts.map((p) => p.headers.authorization).sort(),
+                     ["Bearer tok-a", "Bearer tok-b"]);
+  });
+});
+
+describe("scheduler", () => {
+  function setup(server, outbox) {
+    const timers = fakeTimers();
+    const win = new EventTarget();
+    const doc = Object.assign(new EventTarget(), { visibilityState: "visible" });
+    const states = [];
+    let clock = T0;
+    const scheduler = createScheduler({
+      outbox, officerId: A, getToken: async () => "tok-a", deviceId: "tablet-7",
+      fetch: server.fetch, locks: fakeLocks(), now: () => clock, random: () => 0,
+      setTimer: timers.setTimer, clearTimer: timers.clearTimer, win, doc,
+      onChange: (state) => states.push(state),
+    });
+    return { scheduler, timers, win, doc, states, tick: (ms) => { clock += ms; } };
+  }
+
+  test("retries with growing backoff; Send now resets it; success clears the timer", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 2);
+    const server = fakeServer({ sync: 500 });
+    const { scheduler, timers, states } = setup(server, outbox);
+    await scheduler.start();
+    assert.deepEqual(timers.delays(), [1000]);
+    assert.deepEqual(states.at(-1), { waitingCount: 2, lastSuccessAt: null, nextRetryAt: T0 + 1000,
+                                      outcome: "retry", problems: [], paused: false, error: null });
+    await timers.fire();
+    assert.deepEqual(timers.delays(), [2000]);
+    await timers.fire();
+    assert.deepEqual(timers.delays(), [4000]);
+    await scheduler.sendNow();
+    assert.deepEqual(timers.delays(), [1000], "Send now resets the backoff");
+    assert.equal(server.posts.length, 4);
+    server.sync = null;
+    await timers.fire();
+    assert.deepEqual(timers.delays(), []);
+    assert.deepEqual(states.at(-1), { waitingCount: 0, lastSuccessAt: T0, nextRetryAt: null,
+                                      outcome: "sent", problems: [], paused: false, error: null });
+    scheduler.stop();
+  });
+
+  test("reauth stops retries until resume() after a new sign-in", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 1);
+    const server = fakeServer({ sync: 401 });
+    const { scheduler, timers, win, states } = setup(server, outbox);
+    await scheduler.start();
+    assert.equal(states.at(-1).outcome, "reauth");
+    assert.equal(states.at(-1).paused, true);
+    assert.deepEqual(timers.delays(), [], "no retry timer");
+    await addEntries(outbox, A, 1, T0 + 5);
+    await scheduler.saved();
+    await scheduler.sendNow();
+    win.dispatchEvent(new Event("online"));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(server.posts.length, 1, "nothing sent while paused");
+    assert.equal(states.at(-1).waitingCount, 2, "the count still follows saves");
+    server.sync = null;
+    await scheduler.resume();
+    assert.equal(server.posts.length, 2);
+    assert.deepEqual([states.at(-1).outcome, states.at(-1).waitingCount], ["sent", 0]);
+    scheduler.stop();
+  });
+
+  test("runs on online, on becoming visible, and again after a save during a pass", async () => {
+    const outbox = await freshOutbox();
+    const server = fakeServer({ health: "down" });
+    const { scheduler, timers, win, doc, states } = setup(server, outbox);
+    await scheduler.start();
+    assert.equal(states.at(-1).outcome, "nothing");
+    await addEntries(outbox, A, 1);
+    await scheduler.saved();
+    assert.equal(states.at(-1).outcome, "offline");
+    assert.deepEqual(timers.delays(), [1000]);
+
+    server.health = 200;
+    win.dispatchEvent(new Event("online"));
+    await until(() => states.at(-1).outcome === "sent", "the run after online");
+    assert.equal(server.posts.length, 1);
+    assert.deepEqual(timers.delays(), [], "the pending retry was replaced by the run");
+
+    await addEntries(outbox, A, 1, T0 + 5);
+    doc.visibilityState = "hidden";
+    doc.dispatchEvent(new Event("visibilitychange"));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(server.posts.length, 1, "hidden: no run");
+
+    // visible again: a pass starts; a save while it is posting goes in a second pass after it
+    let release;
+    server.onPost = () => new Promise((r) => { release = r; });
+    doc.visibilityState = "visible";
+    doc.dispatchEvent(new Event("visibilitychange"));
+    await until(() => server.posts.length === 2, "the run after visibilitychange");
+    await addEntries(outbox, A, 1, T0 + 6);
+    const saved = scheduler.saved();
+    server.onPost = null;
+    release();
+    await saved;
+    assert.equal(server.posts.length, 3);
+    assert.equal(states.at(-1).waitingCount, 0);
+
+    scheduler.stop();
+    await addEntries(outbox, A, 1, T0 + 7);
+    win.dispatchEvent(new Event("online"));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(server.posts.length, 3, "stopped: listeners removed");
+  });
+
+  test("stop (a client bug) and busy (another tab): no hammering", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 1);
+    const server = fakeServer({ sync: 422 });
+    const { scheduler, timers, states } = setup(server, outbox);
+    await scheduler.start();
+    assert.deepEqual([states.at(-1).outcome, states.at(-1).error], ["stop", "status 422"]);
+    assert.deepEqual(timers.delays(), [], "no automatic retry after stop");
+    scheduler.stop();
+
+    const locks = fakeLocks();
+    locks.held.add(`wingwatch-sync-${A}`); // the other tab is sending
+    const timers2 = fakeTimers();
+    const busy = createScheduler({
+      outbox, officerId: A, getToken: async () => "tok-a", deviceId: "t", fetch: server.fetch,
+      locks, random: () => 0, setTimer: timers2.setTimer, clearTimer: timers2.clearTimer,
+      win: null, doc: null, onChange: (s) => states.push(s) });
+    await busy.start();
+    assert.equal(states.at(-1).outcome, "busy");
+    assert.deepEqual(timers2.delays(), [1000], "checks again later");
+    busy.stop();
+  });
+});

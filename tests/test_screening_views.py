@@ -1,0 +1,71 @@
+"""What the screening pages are given: filters from the URL, rows and actions for the person."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from app.services.screening import QueueRow
+from app.views.screening import QueueFilters, queue_row, start_of_day
+from tests.helpers import T0
+
+ZONE = ZoneInfo("Europe/Belgrade")
+
+
+def row(**changes) -> QueueRow:
+    fields = dict(item_id=7, prisoner_id="p", prisoner_name="Arben Hoxha",
+                  prisoner_number="DPC-24-1007", wing_code="A", reasons=("R1",),
+                  observation_count=3, officer_count=1, first_flagged=T0,
+                  due_at=T0 + timedelta(hours=72), overdue=False, holder_id=None, holder=None,
+                  state="unclaimed")
+    return QueueRow(**{**fields, **changes})
+
+
+def test_filters_round_trip_through_the_url():
+    filters = QueueFilters(wing="B", status="claimed", overdue=True, held="me", search="hox")
+    url = filters.to_url("/screening")
+    assert url == "/screening?wing=B&status=claimed&overdue=1&held=me&q=hox"
+    query = dict(pair.split("=") for pair in url.split("?")[1].split("&"))
+    assert QueueFilters.from_query(query) == filters
+    assert QueueFilters().to_url("/screening") == "/screening"
+
+
+def test_unknown_filter_values_fall_back_to_everything():
+    filters = QueueFilters.from_query({"status": "<script>", "held": "boss", "overdue": "yes",
+                                       "q": "x" * 500})
+    assert (filters.status, filters.held, filters.overdue) == ("any", "anyone", False)
+    assert len(filters.search) == 64
+
+
+def test_filters_keep_only_matching_rows():
+    mine = row(holder_id="me", state="claimed", overdue=True)
+    free = row(item_id=8, wing_code="B", prisoner_name="Marko Ilić", prisoner_number="DPC-1")
+    rows = [mine, free]
+    assert [r.item_id for r in rows if QueueFilters(held="me").keeps(r, "me")] == [7]
+    assert [r.item_id for r in rows if QueueFilters(held="unclaimed").keeps(r, "me")] == [8]
+    assert [r.item_id for r in rows if QueueFilters(overdue=True).keeps(r, "me")] == [7]
+    assert [r.item_id for r in rows if QueueFilters(wing="B").keeps(r, "me")] == [8]
+    assert [r.item_id for r in rows if QueueFilters(search="ILIĆ").keeps(r, "me")] == [8]
+    assert [r.item_id for r in rows if QueueFilters(search="24-1007").keeps(r, "me")] == [7]
+
+
+def test_a_row_offers_only_what_the_screener_may_do():
+    assert queue_row(row(), "me", ZONE).can_claim
+    held_by_other = queue_row(row(state="claimed", holder_id="x", holder="Milica"), "me", ZONE)
+    assert (held_by_other.can_claim, held_by_other.can_take_over) == (False, True)
+    assert held_by_other.holder == "Held by Milica"
+    held_by_me = queue_row(row(state="claimed", holder_id="me", holder="Lejla"), "me", ZONE)
+    assert (held_by_me.can_take_over, held_by_me.holder) == (False, "Held by you")
+
+
+def test_counts_and_dates_read_as_sentences_in_local_time():
+    view = queue_row(row(observation_count=1, officer_count=1), "me", ZONE)
+    assert view.counts == "1 observation from 1 officer"
+    assert view.first_flagged == T0.astimezone(ZONE).strftime("%d %b %Y, %H:%M")
+
+
+def test_a_review_date_starts_at_local_midnight():
+    start = start_of_day("2026-12-01", ZONE)
+    assert start is not None and start.utcoffset() == timedelta(hours=1)
+    assert (start.hour, start.day) == (0, 1)
+    assert start_of_day("1 December", ZONE) is None
