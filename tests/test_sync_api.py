@@ -141,8 +141,10 @@ def test_a_flag_opens_one_screening_item_and_later_flags_attach_to_it():
     items = open_items(prisoner)
     assert len(items) == 1
     with unit_of_work() as db:
+        # The id orders them: a database may return rows of a plain select in any order.
         triggers = db.scalars(select(ScreeningTrigger)
-                              .where(ScreeningTrigger.item_id == items[0].id)).all()
+                              .where(ScreeningTrigger.item_id == items[0].id)
+                              .order_by(ScreeningTrigger.id)).all()
     manual = [t for t in triggers if t.rule_id == "R1-manual"]
     assert [t.observation_ids for t in manual] == [[first["id"]], [second["id"]]]
     assert all(t.sentence for t in triggers)
