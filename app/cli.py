@@ -13,7 +13,16 @@ from app import migrate, policy, runtime
 from app.clock import utc_now
 from app.db import unit_of_work
 from app.models import User
-from app.services import audit, catalogue, demo, demo_activity, fieldcrypt, keyring, sealing
+from app.services import (
+    audit,
+    catalogue,
+    demo,
+    demo_activity,
+    fieldcrypt,
+    keyring,
+    sealing,
+    trends,
+)
 from app.services.passwords import hash_password, password_problem
 from app.settings import Settings, get_settings
 
@@ -34,6 +43,10 @@ def setup(args: argparse.Namespace) -> int:
     except catalogue.CatalogueError as error:
         print(f"Refusing to start: {error}", file=sys.stderr)
         return 2
+    with unit_of_work() as db:
+        uncounted = trends.missing(db)
+    if uncounted:  # a database from before the trend tables: count what it holds, once
+        rebuild_trends(args)
     with unit_of_work() as db:  # a signed head from the start: verify-audit needs one
         audit.write_signed_head(db, settings.audit_head_file, audit.load_key(settings.keys_dir))
     if settings.demo:
@@ -52,6 +65,14 @@ def _seed_demo_activity(settings: Settings) -> None:
     with unit_of_work() as db:
         audit.write_signed_head(db, settings.audit_head_file, audit.load_key(settings.keys_dir))
     print("Demo activity recorded." if recorded else "Demo activity already present.")
+
+
+def rebuild_trends(_: argparse.Namespace) -> int:
+    """Recount the trend tables from the stored observations and decisions."""
+    with unit_of_work() as db:
+        counted = trends.rebuild(db, catalogue.catalogues(), runtime.ingest_context().zone)
+    print(f"Trends recounted from {counted} observations.")
+    return 0
 
 
 def create_admin(args: argparse.Namespace) -> int:
@@ -158,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     remove.set_defaults(run=remove_data_key)
     commands.add_parser("rotate-sealing-key", help=rotate_sealing_key.__doc__
                         ).set_defaults(run=rotate_sealing_key)
+    commands.add_parser("rebuild-trends", help=rebuild_trends.__doc__
+                        ).set_defaults(run=rebuild_trends)
     commands.add_parser("verify-audit", help=verify_audit.__doc__).set_defaults(run=verify_audit)
     args = parser.parse_args(argv)
     return args.run(args)

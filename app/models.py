@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -275,3 +277,55 @@ class ScreeningEvent(Base):
     review_on: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     refers_to: Mapped[int | None] = mapped_column(ForeignKey("screening_event.id"), nullable=True)
     text_enc: Mapped[str | None] = mapped_column(Text, nullable=True)  # reason, encrypted
+
+
+# --- trends: counts kept up to date in the same transaction as what they count ----------------
+# No names, no ids of people, no free text: a security head's page reads only these tables.
+
+
+class TrendWeek(Base):
+    """Observations (and those that raised a flag) per prison, wing, local week, category, kind
+    and concern level. Category "*" counts each observation once, whatever its categories."""
+
+    __tablename__ = "trend_week"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)  # the Monday, prisons' local time
+    wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)  # concern or protective
+    concern: Mapped[str] = mapped_column(String(8), primary_key=True)
+    observations: Mapped[int] = mapped_column(default=0)
+    flagged: Mapped[int] = mapped_column(default=0)
+
+
+class TrendIndicatorWeek(Base):
+    """How often each indicator was ticked, per prison, wing, local week and concern level."""
+
+    __tablename__ = "trend_indicator_week"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(16), primary_key=True)
+    concern: Mapped[str] = mapped_column(String(8), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16))
+    observations: Mapped[int] = mapped_column(default=0)
+
+
+class TrendDecision(Base):
+    """One row per screening decision: where, when, which outcome and, for an item's first
+    decision, the hours since the item was opened (the 72-hour target)."""
+
+    __tablename__ = "trend_decision"
+    __table_args__ = (Index("ix_trend_decision_prison_at", "prison_id", "decided_at"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("screening_event.id"), primary_key=True,
+                                          autoincrement=False)
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"))
+    wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    outcome: Mapped[str] = mapped_column(String(24))
+    hours_to_first: Mapped[float | None] = mapped_column(Float, nullable=True)

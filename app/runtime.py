@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from app.clock import utc_now
 from app.db import unit_of_work
@@ -34,6 +35,7 @@ def ingest_context() -> IngestContext:
         catalogues=catalogue.catalogues(),
         location_codes=frozenset(location.code for location in catalogue.locations()),
         review_after=timedelta(days=settings.review_after_days),
+        zone=ZoneInfo(settings.timezone),
     )
 
 

@@ -11,12 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Mapping
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.models import Addendum, Observation, Prisoner, ScreeningItem, ScreeningTrigger
-from app.services import audit, flag_rules
+from app.services import audit, flag_rules, trends
 from app.services.accounts import Identity
 from app.services.catalogue import Catalogue
 from app.services.fieldcrypt import FieldCipher
@@ -73,6 +74,7 @@ class IngestContext:
     catalogues: Mapping[str, Catalogue]
     location_codes: frozenset[str]
     review_after: timedelta
+    zone: ZoneInfo  # the prisons' local time, whose weeks the trend counts use
 
 
 def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now: datetime,
@@ -102,7 +104,10 @@ def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now
     if rows:
         db.execute(insert(Observation), rows)
         _audit_created(db, rows, author, now)
-        _apply_flag_rules(db, rows, ctx, now)
+        raised = _apply_flag_rules(db, rows, ctx, now)
+        trends.count_observations(db, (
+            trends.counted(row, ctx.catalogues[row["catalogue_version"]], row["id"] in raised)
+            for row in rows), ctx.zone)
     return results
 
 
@@ -169,24 +174,32 @@ def _audit_created(db: Session, rows: list[dict], author: Identity, now: datetim
     ])
 
 
-def _apply_flag_rules(db: Session, rows: list[dict], ctx: IngestContext, now: datetime) -> None:
+def _apply_flag_rules(db: Session, rows: list[dict], ctx: IngestContext,
+                      now: datetime) -> set[str]:
+    """Queue what the rules say a screener must see; returns the ids of the observations
+    that raised a flag (the trend counts' "flagged")."""
     firings: dict[str, list[flag_rules.Firing]] = defaultdict(list)
+    raised: set[str] = set()
     for row in rows:
         catalogue = ctx.catalogues[row["catalogue_version"]]
         if row["flag"]:
             firings[row["prisoner_id"]].append(flag_rules.manual(row["id"]))
+            raised.add(row["id"])
         urgent = [catalogue.indicators[c].label for c in row["indicators"]
                   if catalogue.indicators[c].immediate]
         if urgent:
             firings[row["prisoner_id"]].append(flag_rules.immediate(row["id"], urgent))
+            raised.add(row["id"])
     watched = _open_pattern_items(db, {r["prisoner_id"] for r in rows})
     candidates = [r for r in rows if r["concern_observation"] and r["prisoner_id"] not in watched]
-    for prisoner_id, firing in _pattern_firings(db, candidates):
+    for prisoner_id, row_id, firing in _pattern_firings(db, candidates):
         if prisoner_id not in watched:  # one R3 trigger per open item: it is queued already
             firings[prisoner_id].append(firing)
             watched.add(prisoner_id)
+            raised.add(row_id)
     if firings:
         _queue(db, firings, {r["prisoner_id"]: r["prison_id"] for r in rows}, now)
+    return raised
 
 
 def _open_pattern_items(db: Session, prisoner_ids: set[str]) -> set[str]:
@@ -228,7 +241,7 @@ def _pattern_firings(db: Session, rows: list[dict]):
         new = flag_rules.ConcernRecord(row["id"], row["occurred_at"], row["author_id"],
                                        frozenset(row["categories"]))
         if firing := flag_rules.pattern(new, history[row["prisoner_id"]]):
-            yield row["prisoner_id"], firing
+            yield row["prisoner_id"], row["id"], firing
 
 
 def _queue(db: Session, firings: dict[str, list[flag_rules.Firing]], prisons: dict[str, str],

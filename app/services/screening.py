@@ -35,7 +35,7 @@ from app.models import (
     User,
     Wing,
 )
-from app.services import audit, catalogue, flag_rules
+from app.services import audit, catalogue, flag_rules, trends
 from app.services.accounts import Identity
 from app.services.fieldcrypt import FieldCipher
 
@@ -265,6 +265,7 @@ def decide(db: Session, who: Identity, item_id: int, outcome: str, reason: str, 
         support_kind = None
     event = _record(db, who, item, now, "decision", f"screening decision: {outcome}", cipher,
                     reason, outcome=outcome, review_on=review_on, support_kind=support_kind)
+    trends.count_decision(db, event, item, first=status.decision_id is None)
     if outcome in CLOSING_OUTCOMES:
         item.closed_at = now
         db.flush()

@@ -1,0 +1,298 @@
+"""What a security head's trends page shows, read from the trend tables (app/services/trends.py).
+
+Exact counts only: the suppression of small numbers belongs to what leaves the server
+(app/views/trends.py), so tests can check both the numbers and the suppression. Nothing here
+names a person; the finest grain is wing x week x category.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import Session
+
+from app import policy
+from app.models import (
+    Prison,
+    Prisoner,
+    ScreeningEvent,
+    ScreeningItem,
+    TrendDecision,
+    TrendIndicatorWeek,
+    TrendWeek,
+    Wing,
+)
+from app.services import audit
+from app.services.accounts import Identity
+from app.services.trends import ALL_CATEGORIES
+
+TARGET_HOURS = 72
+MAX_WEEKS = 156  # three years
+
+
+class NotAllowed(Exception):
+    """Not a security head, or a prison or wing outside theirs."""
+
+
+@dataclass(frozen=True)
+class Place:
+    prison_id: str
+    prison_code: str
+    prison_name: str
+    wing_id: str
+    wing_code: str
+
+
+@dataclass(frozen=True)
+class Filters:
+    last_week: date  # a Monday
+    weeks: int = 12
+    prison_id: str | None = None
+    wing_id: str | None = None
+    category: str | None = None
+    concern: str | None = None
+
+    @property
+    def first_week(self) -> date:
+        return self.last_week - timedelta(weeks=self.weeks - 1)
+
+    @property
+    def previous_first_week(self) -> date:
+        return self.first_week - timedelta(weeks=self.weeks)
+
+    def period_weeks(self) -> list[date]:
+        return [self.first_week + timedelta(weeks=n) for n in range(self.weeks)]
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    week: date
+    concern: int = 0
+    protective: int = 0
+    flagged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.concern + self.protective
+
+
+@dataclass(frozen=True)
+class WingCount:
+    wing_id: str
+    concern: int
+    protective: int
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category: str
+    kind: str
+    current: int
+    previous: int
+
+
+@dataclass(frozen=True)
+class IndicatorRise:
+    indicator: str
+    category: str
+    current: int
+    previous: int
+
+    @property
+    def rise(self) -> int:
+        return self.current - self.previous
+
+
+@dataclass(frozen=True)
+class ScreeningSummary:
+    open_now: int
+    awaiting_decision: int
+    overdue: int
+    hours_to_first: tuple[float, ...]  # first decisions made in the period, sorted
+
+    @property
+    def decided(self) -> int:
+        return len(self.hours_to_first)
+
+    @property
+    def median_hours(self) -> float | None:
+        return statistics.median(self.hours_to_first) if self.hours_to_first else None
+
+    @property
+    def p90_hours(self) -> float | None:
+        """Nearest rank: the delay that 90 % of first decisions did not exceed."""
+        values = self.hours_to_first
+        return values[math.ceil(0.9 * len(values)) - 1] if values else None
+
+    @property
+    def within_target(self) -> int:
+        return sum(1 for hours in self.hours_to_first if hours <= TARGET_HOURS)
+
+
+@dataclass(frozen=True)
+class Report:
+    filters: Filters
+    weeks: list[WeekCount]
+    wings: list[WingCount]
+    categories: list[CategoryCount]
+    risers: list[IndicatorRise]  # every indicator that rose, the largest rise first
+    screening: ScreeningSummary
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def places(db: Session, who: Identity) -> list[Place]:
+    """The prisons and wings this security head may look at: their own prison, or every
+    prison for a security head of the central service (no prison on their account)."""
+    if who.role != policy.SECURITY_HEAD:
+        raise NotAllowed("trends are for security heads")
+    query = (select(Prison.id, Prison.code, Prison.name, Wing.id, Wing.code)
+             .join(Wing, Wing.prison_id == Prison.id).order_by(Prison.code, Wing.code))
+    if who.prison_id is not None:
+        query = query.where(Prison.id == who.prison_id)
+    return [Place(*row) for row in db.execute(query).all()]
+
+
+def report(db: Session, who: Identity, filters: Filters, now: datetime, zone: ZoneInfo) -> Report:
+    if not 1 <= filters.weeks <= MAX_WEEKS or filters.last_week.weekday() != 0:
+        raise ValueError("a period is 1 to 156 whole weeks")
+    prisons = _prisons_in_view(places(db, who), filters)
+    return Report(
+        filters=filters,
+        weeks=_weeks(db, prisons, filters),
+        wings=_wings(db, prisons, filters),
+        categories=_categories(db, prisons, filters),
+        risers=_risers(db, prisons, filters),
+        screening=_screening(db, prisons, filters, now, zone),
+        outcomes=_outcomes(db, prisons, filters, zone),
+    )
+
+
+def _prisons_in_view(allowed: list[Place], filters: Filters) -> list[str]:
+    prisons = sorted({p.prison_id for p in allowed})
+    if filters.prison_id is not None and filters.prison_id not in prisons:
+        raise NotAllowed("other prison")
+    if filters.wing_id is not None and not any(
+            p.wing_id == filters.wing_id and filters.prison_id in (None, p.prison_id)
+            for p in allowed):
+        raise NotAllowed("other wing")
+    return [filters.prison_id] if filters.prison_id else prisons
+
+
+def _where(model, prisons: list[str], filters: Filters, first: date) -> list:
+    conditions = [model.prison_id.in_(prisons), model.week >= first,
+                  model.week <= filters.last_week]
+    if filters.wing_id:
+        conditions.append(model.wing_id == filters.wing_id)
+    if filters.concern:
+        conditions.append(model.concern == filters.concern)
+    return conditions
+
+
+def _weeks(db: Session, prisons: list[str], filters: Filters) -> list[WeekCount]:
+    counts: dict[date, dict[str, int]] = {w: {} for w in filters.period_weeks()}
+    query = (select(TrendWeek.week, TrendWeek.kind, func.sum(TrendWeek.observations),
+                    func.sum(TrendWeek.flagged))
+             .where(*_where(TrendWeek, prisons, filters, filters.first_week),
+                    TrendWeek.category == (filters.category or ALL_CATEGORIES))
+             .group_by(TrendWeek.week, TrendWeek.kind))
+    for week, kind, observations, flagged in db.execute(query):
+        cell = counts[week]
+        cell[kind] = int(observations)
+        cell["flagged"] = cell.get("flagged", 0) + int(flagged)
+    return [WeekCount(week, **cell) for week, cell in counts.items()]
+
+
+def _wings(db: Session, prisons: list[str], filters: Filters) -> list[WingCount]:
+    counts: dict[str, dict[str, int]] = {}
+    query = (select(TrendWeek.wing_id, TrendWeek.kind, func.sum(TrendWeek.observations))
+             .where(*_where(TrendWeek, prisons, filters, filters.first_week),
+                    TrendWeek.category == (filters.category or ALL_CATEGORIES))
+             .group_by(TrendWeek.wing_id, TrendWeek.kind))
+    for wing_id, kind, observations in db.execute(query):
+        counts.setdefault(wing_id, {"concern": 0, "protective": 0})[kind] = int(observations)
+    return [WingCount(wing_id, **cell) for wing_id, cell in counts.items()]
+
+
+def _two_periods(model, filters: Filters):
+    """Sums for the period and for the one of the same length just before it."""
+    current = model.week >= filters.first_week
+    return (func.sum(case((current, model.observations), else_=0)),
+            func.sum(case((current, 0), else_=model.observations)))
+
+
+def _categories(db: Session, prisons: list[str], filters: Filters) -> list[CategoryCount]:
+    query = (select(TrendWeek.category, TrendWeek.kind, *_two_periods(TrendWeek, filters))
+             .where(*_where(TrendWeek, prisons, filters, filters.previous_first_week),
+                    TrendWeek.category == filters.category if filters.category
+                    else TrendWeek.category != ALL_CATEGORIES)
+             .group_by(TrendWeek.category, TrendWeek.kind).order_by(TrendWeek.category))
+    return [CategoryCount(category, kind, int(now), int(before))
+            for category, kind, now, before in db.execute(query)]
+
+
+def _risers(db: Session, prisons: list[str], filters: Filters) -> list[IndicatorRise]:
+    conditions = _where(TrendIndicatorWeek, prisons, filters, filters.previous_first_week)
+    if filters.category:
+        conditions.append(TrendIndicatorWeek.category == filters.category)
+    query = (select(TrendIndicatorWeek.indicator, TrendIndicatorWeek.category,
+                    *_two_periods(TrendIndicatorWeek, filters))
+             .where(*conditions)
+             .group_by(TrendIndicatorWeek.indicator, TrendIndicatorWeek.category))
+    rises = [IndicatorRise(code, category, int(now), int(before))
+             for code, category, now, before in db.execute(query)]
+    return sorted((r for r in rises if r.rise > 0), key=lambda r: (-r.rise, r.indicator))
+
+
+def _bounds(filters: Filters, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The period as instants: local midnight of its first Monday to that after its last week."""
+    start = datetime.combine(filters.first_week, time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(filters.last_week + timedelta(weeks=1), time(), tzinfo=zone)
+    return start, end.astimezone(UTC)
+
+
+def _decisions(prisons: list[str], filters: Filters, zone: ZoneInfo) -> list:
+    start, end = _bounds(filters, zone)
+    conditions = [TrendDecision.prison_id.in_(prisons), TrendDecision.decided_at >= start,
+                  TrendDecision.decided_at < end]
+    if filters.wing_id:
+        conditions.append(TrendDecision.wing_id == filters.wing_id)
+    return conditions
+
+
+def _outcomes(db: Session, prisons: list[str], filters: Filters, zone: ZoneInfo
+              ) -> dict[str, int]:
+    query = (select(TrendDecision.outcome, func.count())
+             .where(*_decisions(prisons, filters, zone)).group_by(TrendDecision.outcome))
+    return {outcome: int(n) for outcome, n in db.execute(query)}
+
+
+def _screening(db: Session, prisons: list[str], filters: Filters, now: datetime,
+               zone: ZoneInfo) -> ScreeningSummary:
+    hours = sorted(db.scalars(select(TrendDecision.hours_to_first).where(
+        *_decisions(prisons, filters, zone), TrendDecision.hours_to_first.is_not(None))))
+    decided = exists().where(ScreeningEvent.item_id == ScreeningItem.id,
+                             ScreeningEvent.kind == "decision")
+    query = (select(ScreeningItem.opened_at, decided)
+             .join(Prisoner, Prisoner.id == ScreeningItem.prisoner_id)
+             .where(ScreeningItem.prison_id.in_(prisons), ScreeningItem.closed_at.is_(None)))
+    if filters.wing_id:
+        query = query.where(Prisoner.wing_id == filters.wing_id)
+    open_items = db.execute(query).all()
+    waiting = [opened for opened, has_decision in open_items if not has_decision]
+    late = now - timedelta(hours=TARGET_HOURS)
+    return ScreeningSummary(open_now=len(open_items), awaiting_decision=len(waiting),
+                            overdue=sum(1 for opened in waiting if opened < late),
+                            hours_to_first=tuple(hours))
+
+
+def log_export(db: Session, who: Identity, what: str, filters: str, now: datetime) -> None:
+    """A disclosure (LED Art. 25): who took which view out of the app, and when."""
+    if who.role != policy.SECURITY_HEAD:
+        raise NotAllowed("trends are for security heads")
+    audit.append(db, at=now, action=audit.Action.EXPORT, actor_id=who.user_id,
+                 record_id="trends", purpose=f"trends {what}", detail=filters)
