@@ -69,6 +69,10 @@ HANDLER_POLICY: Final[dict[str, str | frozenset[str]]] = {
     **{f"ScreeningCaseState.{name}": frozenset({TREATMENT}) for name in (
         "load", "claim", "ask_take_over", "cancel_take_over", "take_over", "choose_outcome",
         "decide", "sign_off", "add_addendum")},
+    # Trends: security heads only (the service checks which prisons are theirs).
+    **{f"TrendsState.{name}": frozenset({SECURITY_HEAD}) for name in (
+        "load", "filter_prison", "filter_wing", "filter_category", "filter_level",
+        "filter_weeks", "filter_end", "clear_filters", "export_csv", "print_view")},
 }
 
 # Handlers Reflex puts on every state that no client may call: `setvar` would let the browser

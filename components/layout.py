@@ -82,6 +82,7 @@ def header(display_name: rx.Var[str], role: rx.Var[str], role_label: rx.Var[str]
                   aria_label="Main"),
         spacing="2", padding_x="16px", padding_top="8px", padding_bottom="4px", width="100%",
         border_bottom=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 1),
+        class_name="ww-no-print",
     )
 
 

@@ -35,22 +35,6 @@ def notice(message: rx.Var[str]) -> rx.Component:
                                              role="status", width="100%"))
 
 
-def labelled_select(label: str, value: rx.Var[str], on_change: rx.EventHandler,
-                    options: list[tuple[str, str]], extra: rx.Component | None = None
-                    ) -> rx.Component:
-    """A select with a visible label; Radix needs a value that is never ''."""
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        rx.select.root(
-            rx.select.trigger(aria_label=label, min_height=TOUCH, min_width="150px"),
-            rx.select.content(*[rx.select.item(text, value=key) for key, text in options],
-                              *([extra] if extra is not None else [])),
-            value=value, on_change=on_change, size="3",
-        ),
-        spacing="1",
-    )
-
-
 def _reasons(reasons: rx.Var[list[str]]) -> rx.Component:
     return rx.unordered_list(rx.foreach(reasons, lambda r: rx.list_item(rx.text(r, size="2"))),
                              margin_left="1.2em", margin_y="0")

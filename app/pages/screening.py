@@ -8,6 +8,7 @@ from app.pages.frame import signed_in_frame
 from app.services.screening import MIN_TAKE_OVER_REASON
 from app.views.screening import STATE_LABELS
 from components import screening as ui
+from components.controls import labelled_select
 from components.layout import TOUCH
 from state import screening_queue
 from state.screening_queue import ScreeningQueueState as S
@@ -44,11 +45,11 @@ def _search() -> rx.Component:
 def _filters() -> rx.Component:
     return rx.flex(
         _search(),
-        ui.labelled_select("Wing", rx.cond(S.wing == "", "all", S.wing), S.filter_wing,
+        labelled_select("Wing", rx.cond(S.wing == "", "all", S.wing), S.filter_wing,
                            [("all", "All wings")],
                            rx.foreach(S.wings, lambda w: rx.select.item("Wing " + w, value=w))),
-        ui.labelled_select("Status", S.status, S.filter_status, STATUS_OPTIONS),
-        ui.labelled_select("Held by", S.held, S.filter_held, HELD_OPTIONS),
+        labelled_select("Status", S.status, S.filter_status, STATUS_OPTIONS),
+        labelled_select("Held by", S.held, S.filter_held, HELD_OPTIONS),
         rx.el.label(
             rx.hstack(rx.checkbox(checked=S.overdue, on_change=S.filter_overdue, size="3"),
                       rx.text("Overdue only"), align="center", spacing="2",

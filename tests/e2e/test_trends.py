@@ -1,0 +1,153 @@
+"""A security head's journeys (issue 6) in Chromium: the trends page at both sizes, small counts
+withheld on the page and in the websocket frames, filters in the URL, exports audited.
+
+The numbers come from a prison of the test's own (tests/trend_data.py), so other tests'
+observations never change them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select, update
+
+from app.clock import utc_now
+from app.db import unit_of_work
+from app.models import AuditEntry, Prison, User
+from app.services import trends
+from app.services.passwords import hash_password
+from tests.e2e.conftest import DEMO_PASSWORD, TABLET, expect_path, screenshot, sign_in
+from tests.test_screening_views import ZONE
+from tests.trend_data import TrendPrison, codes, new_prison, record
+
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def prison_with_a_week_of_entries() -> tuple[TrendPrison, str]:
+    """7 concern and 3 protective observations on wing X this week; the head can sign in."""
+    place = new_prison()
+    now = utc_now()
+    for n in range(10):
+        kind = "concern" if n < 7 else "protective"
+        record(place.officers[0], place.prisoners["X"][n % 4], hours_ago=0, now=now,
+               indicators=(codes(kind)[n % 3],), flag=n == 0)
+    with unit_of_work() as db:
+        db.execute(update(User).where(User.id == place.head.user_id)
+                   .values(password_hash=hash_password(DEMO_PASSWORD)))
+    return place, f"{trends.week_of(now, ZONE):%d %b %Y}"
+
+
+def head_page(browser: Browser, base_url: str, place: TrendPrison, viewport=TABLET,
+              frames: list | None = None) -> Page:
+    page = browser.new_context(base_url=base_url, viewport=viewport,
+                               accept_downloads=True).new_page()
+    if frames is not None:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    sign_in(page, place.head.username)
+    expect(page.get_by_role("heading", name="Trends", exact=True)).to_be_visible()
+    return page
+
+
+def table_row(page: Page, section: str, first_cell: str):
+    card = page.locator(".ww-trend-section").filter(
+        has=page.get_by_role("heading", name=section, exact=True))
+    return card.get_by_role("row").filter(has=page.get_by_role("cell", name=first_cell,
+                                                                exact=True))
+
+
+def trend_values(frames: list) -> list:
+    """Every value the server sent for the trends page's state."""
+    found: list = []
+
+    def walk(value, inside: bool) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, inside or "trends_state" in str(key))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, inside)
+        elif inside:
+            found.append(value)
+
+    for frame in frames:  # socket.io text frames: '42/_event,' then JSON
+        text = frame if isinstance(frame, str) else frame.decode(errors="ignore")
+        start = re.search(r"[\[{]", text)
+        try:
+            walk(json.loads(text[start.start():]), False) if start else None
+        except json.JSONDecodeError:
+            continue  # not a state update
+    return found
+
+
+def test_a_security_head_reads_the_week_with_small_counts_withheld(browser: Browser,
+                                                                   base_url: str):
+    place, this_week = prison_with_a_week_of_entries()
+    frames: list = []
+    page = head_page(browser, base_url, place, frames=frames)
+    row = table_row(page, "Observations per week", this_week)
+    expect(row.get_by_role("cell")).to_have_text([this_week, "7", "<5", "10"])
+    expect(table_row(page, "Flags per week", this_week).get_by_role("cell")).to_have_text(
+        [this_week, "10", "<5", "–"])
+    expect(table_row(page, "By wing", "Wing X").get_by_role("cell")).to_have_text(
+        ["Wing X", "7", "<5"])
+    expect(page.get_by_text(place.prisoners["X"][0])).to_have_count(0)
+    screenshot(page, "trends")
+    values = trend_values(frames)
+    assert "<5" in values  # the frames were read
+    assert not [v for v in values if v in (1, 2, 3, 4, "1", "2", "3", "4")]
+    desktop = head_page(browser, base_url, place, DESKTOP)
+    expect(table_row(desktop, "By wing", "Wing X")).to_be_visible()
+    screenshot(desktop, "trends")
+
+
+def test_filters_live_in_the_url_and_exports_are_audited(browser: Browser, base_url: str):
+    place, this_week = prison_with_a_week_of_entries()
+    page = head_page(browser, base_url, place, DESKTOP)
+    page.get_by_role("combobox", name="Wing").click()
+    page.get_by_role("option", name="Wing Y").click()
+    expect(page).to_have_url(re.compile(r"/trends/?\?prison=T\w+&wing=Y$"))
+    page.get_by_role("combobox", name="Period").click()
+    page.get_by_role("option", name="1 year").click()
+    expect(page).to_have_url(re.compile(r"wing=Y&weeks=52$"))
+    page.reload()
+    expect(page.get_by_text(re.compile(r"· Wing Y ·"))).to_be_visible()
+    expect(table_row(page, "Observations per week", this_week).get_by_role("cell")
+           ).to_have_text([this_week, "0", "0", "0"])
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert "Observations per week" in text and "Wing Y" in text
+    page.get_by_role("button", name="Print").click()
+    expect(page.get_by_role("status").filter(has_text="Printing is recorded")).to_be_visible()
+    with unit_of_work() as db:
+        rows = db.execute(select(AuditEntry.purpose, AuditEntry.detail).where(
+            AuditEntry.actor_id == place.head.user_id, AuditEntry.action == "export")).all()
+    assert sorted(rows) == [("trends csv", f"/trends?prison={_code(place)}&wing=Y&weeks=52"),
+                            ("trends print", f"/trends?prison={_code(place)}&wing=Y&weeks=52")]
+
+
+def _code(place: TrendPrison) -> str:
+    with unit_of_work() as db:
+        return db.scalar(select(Prison.code).where(Prison.id == place.prison_id))
+
+
+def test_another_prison_in_the_url_shows_only_ones_own(browser: Browser, base_url: str):
+    place, this_week = prison_with_a_week_of_entries()
+    page = head_page(browser, base_url, place)
+    page.goto("/trends?prison=DEMO&weeks=4")
+    expect(page.get_by_text(re.compile(r"^Trend test prison \w+ · all wings"))).to_be_visible()
+    expect(table_row(page, "Observations per week", this_week).get_by_role("cell")
+           ).to_have_text([this_week, "7", "<5", "10"])
+
+
+@pytest.mark.parametrize("username", ["officer1", "screener1", "admin1"])
+def test_other_roles_cannot_open_trends(page: Page, username: str):
+    sign_in(page, username)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto("/trends")
+    expect_path(page, "/trends")
+    expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
+    expect(page.get_by_role("heading", name="Observations per week")).to_have_count(0)
