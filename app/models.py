@@ -284,16 +284,18 @@ class ScreeningEvent(Base):
 
 
 class TrendWeek(Base):
-    """Observations (and those that raised a flag) per prison, wing, local week, category, kind
-    and concern level. Category "*" counts each observation once, whatever its categories."""
+    """Observations (and those that raised a flag) per prison, wing, category, local week, kind
+    and concern level. Wing "*" counts the whole prison and category "*" each observation once,
+    so the page's usual questions read a few rows instead of adding up thousands. The key
+    starts with what a query fixes, then the week it ranges over."""
 
     __tablename__ = "trend_week"
     __table_args__ = {"sqlite_with_rowid": False}
 
     prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"), primary_key=True)
-    week: Mapped[date] = mapped_column(Date, primary_key=True)  # the Monday, prisons' local time
-    wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"), primary_key=True)
+    wing_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # a wing's id, or "*"
     category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)  # the Monday, prisons' local time
     kind: Mapped[str] = mapped_column(String(12), primary_key=True)  # concern or protective
     concern: Mapped[str] = mapped_column(String(8), primary_key=True)
     observations: Mapped[int] = mapped_column(default=0)
@@ -301,16 +303,17 @@ class TrendWeek(Base):
 
 
 class TrendIndicatorWeek(Base):
-    """How often each indicator was ticked, per prison, wing, local week and concern level."""
+    """How often each indicator was ticked, per prison, wing (or "*"), concern level (or "*")
+    and local week."""
 
     __tablename__ = "trend_indicator_week"
     __table_args__ = {"sqlite_with_rowid": False}
 
     prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"), primary_key=True)
-    week: Mapped[date] = mapped_column(Date, primary_key=True)
-    wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"), primary_key=True)
-    indicator: Mapped[str] = mapped_column(String(16), primary_key=True)
+    wing_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     concern: Mapped[str] = mapped_column(String(8), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(16), primary_key=True)
     category: Mapped[str] = mapped_column(String(16))
     observations: Mapped[int] = mapped_column(default=0)
 
@@ -320,7 +323,9 @@ class TrendDecision(Base):
     decision, the hours since the item was opened (the 72-hour target)."""
 
     __tablename__ = "trend_decision"
-    __table_args__ = (Index("ix_trend_decision_prison_at", "prison_id", "decided_at"),)
+    # Covers the page's queries, so they never touch the table itself.
+    __table_args__ = (Index("ix_trend_decision_prison_at", "prison_id", "decided_at", "wing_id",
+                            "outcome", "hours_to_first"),)
 
     event_id: Mapped[int] = mapped_column(ForeignKey("screening_event.id"), primary_key=True,
                                           autoincrement=False)

@@ -38,8 +38,8 @@ def small_numbers_report() -> Report:
         categories=[CategoryCount("C03", "concern", 9, 2), CategoryCount("C11", "protective", 3, 8)],
         risers=[IndicatorRise("C01.1", "C01", 20, 6), IndicatorRise("C03.1", "C03", 9, 1),
                 IndicatorRise("C04.2", "C04", 4, 0)],  # largest rise first, as the service gives
-        screening=ScreeningSummary(open_now=3, awaiting_decision=2, overdue=1,
-                                   hours_to_first=(5.0, 80.0, 90.0)),
+        screening=ScreeningSummary(open_now=3, awaiting_decision=2, overdue=1, decided=3,
+                                   within_target=1, median_hours=80.0, p90_hours=90.0),
         outcomes={"no_further_action": 2, "monitor": 11},
     )
 

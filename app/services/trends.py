@@ -36,7 +36,7 @@ from app.models import (
 from app.services import flag_rules
 from app.services.catalogue import Catalogue
 
-ALL_CATEGORIES = "*"  # the category of the row that counts each observation once
+ALL = "*"  # the wing, category or concern level of a row that counts all of them
 
 
 def week_of(moment: datetime, zone: ZoneInfo) -> date:
@@ -73,21 +73,23 @@ def count_observations(db: Session, observations: Iterable[Counted], zone: ZoneI
     flags: Counter = Counter()
     ticks: Counter = Counter()
     for obs in observations:
-        place = (obs.prison_id, week_of(obs.occurred_at, zone), obs.wing_id)
+        week = week_of(obs.occurred_at, zone)
         kind = "concern" if obs.concern_observation else "protective"
-        for category, category_kind in {(ALL_CATEGORIES, kind),
-                                        *((cat, k) for _, cat, k in obs.indicators)}:
-            key = (*place, category, category_kind, obs.concern)
-            weeks[key] += 1
-            flags[key] += obs.flagged
-        for code, category, _ in obs.indicators:
-            ticks[(*place, code, obs.concern, category)] += 1
+        categories = {(ALL, kind), *((cat, k) for _, cat, k in obs.indicators)}
+        for wing in (obs.wing_id, ALL):
+            for category, category_kind in categories:
+                key = (obs.prison_id, wing, category, week, category_kind, obs.concern)
+                weeks[key] += 1
+                flags[key] += obs.flagged
+            for concern in (obs.concern, ALL):
+                for code, category, _ in obs.indicators:
+                    ticks[(obs.prison_id, wing, concern, week, code, category)] += 1
     _add(db, TrendWeek, [
-        dict(zip(("prison_id", "week", "wing_id", "category", "kind", "concern"), key),
+        dict(zip(("prison_id", "wing_id", "category", "week", "kind", "concern"), key),
              observations=n, flagged=flags[key]) for key, n in sorted(weeks.items())],
         ("observations", "flagged"))
     _add(db, TrendIndicatorWeek, [
-        dict(zip(("prison_id", "week", "wing_id", "indicator", "concern", "category"), key),
+        dict(zip(("prison_id", "wing_id", "concern", "week", "indicator", "category"), key),
              observations=n) for key, n in sorted(ticks.items())],
         ("observations",))
 
@@ -145,7 +147,9 @@ def rebuild(db: Session, catalogues: Mapping[str, Catalogue], zone: ZoneInfo,
 
 
 def _pattern_completers(db: Session) -> set[str]:
-    """For each R3 trigger, the observation whose arrival completed the pattern."""
+    """For each R3 trigger, the observation whose arrival completed the pattern. Within one
+    batch every row has the same arrival time and the batch order is not stored, so there the
+    last by id stands in for it: the week may differ from ingest's count by that one flag."""
     groups = list(db.scalars(select(ScreeningTrigger.observation_ids)
                              .where(ScreeningTrigger.rule_id == flag_rules.PATTERN.id)))
     ids = {obs_id for group in groups for obs_id in group}

@@ -23,29 +23,27 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('trend_indicator_week',
     sa.Column('prison_id', sa.String(length=36), nullable=False),
-    sa.Column('week', sa.Date(), nullable=False),
     sa.Column('wing_id', sa.String(length=36), nullable=False),
-    sa.Column('indicator', sa.String(length=16), nullable=False),
     sa.Column('concern', sa.String(length=8), nullable=False),
+    sa.Column('week', sa.Date(), nullable=False),
+    sa.Column('indicator', sa.String(length=16), nullable=False),
     sa.Column('category', sa.String(length=16), nullable=False),
     sa.Column('observations', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['prison_id'], ['prison.id'], ),
-    sa.ForeignKeyConstraint(['wing_id'], ['wing.id'], ),
-    sa.PrimaryKeyConstraint('prison_id', 'week', 'wing_id', 'indicator', 'concern'),
+    sa.PrimaryKeyConstraint('prison_id', 'wing_id', 'concern', 'week', 'indicator'),
     sqlite_with_rowid=False
     )
     op.create_table('trend_week',
     sa.Column('prison_id', sa.String(length=36), nullable=False),
-    sa.Column('week', sa.Date(), nullable=False),
     sa.Column('wing_id', sa.String(length=36), nullable=False),
     sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('week', sa.Date(), nullable=False),
     sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('concern', sa.String(length=8), nullable=False),
     sa.Column('observations', sa.Integer(), nullable=False),
     sa.Column('flagged', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['prison_id'], ['prison.id'], ),
-    sa.ForeignKeyConstraint(['wing_id'], ['wing.id'], ),
-    sa.PrimaryKeyConstraint('prison_id', 'week', 'wing_id', 'category', 'kind', 'concern'),
+    sa.PrimaryKeyConstraint('prison_id', 'wing_id', 'category', 'week', 'kind', 'concern'),
     sqlite_with_rowid=False
     )
     op.create_table('trend_decision',
@@ -61,7 +59,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('event_id')
     )
     with op.batch_alter_table('trend_decision', schema=None) as batch_op:
-        batch_op.create_index('ix_trend_decision_prison_at', ['prison_id', 'decided_at'], unique=False)
+        batch_op.create_index('ix_trend_decision_prison_at', ['prison_id', 'decided_at', 'wing_id', 'outcome', 'hours_to_first'], unique=False)
 
 
 
