@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -118,7 +119,7 @@ def test_filters_live_in_the_url_and_exports_are_audited(browser: Browser, base_
            ).to_have_text([this_week, "0", "0", "0"])
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Observations per week" in text and "Wing Y" in text
     page.get_by_role("button", name="Print").click()
     expect(page.get_by_role("status").filter(has_text="Printing is recorded")).to_be_visible()
