@@ -34,7 +34,7 @@ import sys
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -389,15 +389,21 @@ def measure(repeat: int) -> None:
           f"max {timelines[-1]} observations")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="share of the full data set")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--keep", type=Path, help="keep (or reuse) database and keys here")
-    args = parser.parse_args()
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        place = contextlib.nullcontext(f"sqlite:///{args.keep.resolve()}/bench.db")
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def national_database(keep: Path | None, scale: float) -> Iterator[str]:
+    """The generated database, made now or reused from `keep` (migrated to the current
+    schema), with the app's settings pointed at it and its keys."""
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+        place = contextlib.nullcontext(f"sqlite:///{keep.resolve()}/bench.db")
     else:
         place = database("sqlite")
     with place as url:
@@ -407,10 +413,17 @@ def main() -> None:
         os.environ.update(WINGWATCH_DATABASE_URL=url, WINGWATCH_DATA_DIR=str(data_dir))
         if fresh:
             start = time.perf_counter()
-            generate(url, args.scale, runtime.ingest_context().cipher)
+            generate(url, scale, runtime.ingest_context().cipher)
             print(f"generated in {time.perf_counter() - start:.0f} s")
         else:
             print(f"reusing {data_dir / 'bench.db'}")
+            migrate.upgrade(url)
+        yield url
+
+
+def main() -> None:
+    args = arguments(__doc__)
+    with national_database(args.keep, args.scale):
         measure(args.repeat)
 
 

@@ -29,9 +29,6 @@ database and keys in DIR and reuses them on the next run (delete DIR to generate
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import os
 import statistics
 import sys
 import time
@@ -43,7 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from app import migrate, policy, runtime
+from app import policy
 from app.db import unit_of_work
 from app.models import (
     Observation,
@@ -57,8 +54,7 @@ from app.models import (
 from app.services import catalogue, trend_report, trends
 from app.services.accounts import Identity
 from app.services.trend_report import Filters
-from bench.harness import database
-from bench.screening import NOW, generate, summary, timed
+from bench.screening import NOW, arguments, national_database, summary, timed
 
 ZONE = ZoneInfo("Europe/Belgrade")
 TARGET_MS = 250.0
@@ -195,28 +191,8 @@ def measure(repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="share of the full data set")
-    parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--keep", type=Path, help="keep (or reuse) database and keys here")
-    args = parser.parse_args()
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        place = contextlib.nullcontext(f"sqlite:///{args.keep.resolve()}/bench.db")
-    else:
-        place = database("sqlite")
-    with place as url:
-        data_dir = Path(url.split("///", 1)[1]).parent
-        fresh = not (data_dir / "bench.db").exists()
-        # Settings are read once, at first use: point the app at this database and keys now.
-        os.environ.update(WINGWATCH_DATABASE_URL=url, WINGWATCH_DATA_DIR=str(data_dir))
-        if fresh:
-            start = time.perf_counter()
-            generate(url, args.scale, runtime.ingest_context().cipher)
-            print(f"generated in {time.perf_counter() - start:.0f} s")
-        else:
-            print(f"reusing {data_dir / 'bench.db'}")
-            migrate.upgrade(url)  # a kept database follows the schema (empty new tables count)
+    args = arguments(__doc__)
+    with national_database(args.keep, args.scale):
         ensure_counted()
         measure(args.repeat)
 

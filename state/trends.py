@@ -93,25 +93,28 @@ class TrendsState(rx.State):
 
     @rx.event
     def export_csv(self):
-        """Made afresh from the URL's filters, not from what the browser holds."""
-        who = current_identity(self.router.headers.cookie)
-        if who is None:
-            return
-        filters, _, view = _build(who, self._filters)
-        _log_export(who, "csv", filters)
-        self.notice = "CSV downloaded. The export is recorded in the audit log."
-        return rx.download(data=to_csv(view), filename=f"wingwatch-trends-{filters.weeks}w"
-                                                      f"-{filters.end or 'this-week'}.csv")
+        exported = self._export("csv", "CSV downloaded.")
+        if exported is not None:
+            filters, view = exported
+            return rx.download(data=to_csv(view), filename=f"wingwatch-trends-{filters.weeks}w"
+                                                          f"-{filters.end or 'this-week'}.csv")
 
     @rx.event
     def print_view(self):
+        if self._export("print", "Print view opened.") is not None:
+            return rx.call_script("window.print()")
+
+    def _export(self, what: str, done: str) -> tuple[TrendFilters, TrendsView] | None:
+        """Made afresh from the URL's filters, not from what the browser holds, and audited."""
         who = current_identity(self.router.headers.cookie)
         if who is None:
-            return
-        filters, _, _ = _build(who, self._filters)
-        _log_export(who, "print", filters)
-        self.notice = "Print view opened. Printing is recorded in the audit log."
-        return rx.call_script("window.print()")
+            return None
+        filters, _, view = _build(who, self._filters)
+        with unit_of_work() as db:
+            trend_report.log_export(db, who, what, filters.to_url(ROUTE), utc_now())
+        sign_audit_head()
+        self.notice = f"{done} It is recorded in the audit log."
+        return filters, view
 
 
 def _build(who: Identity, read_filters) -> tuple[TrendFilters, list[Place], TrendsView]:
@@ -124,12 +127,6 @@ def _build(who: Identity, read_filters) -> tuple[TrendFilters, list[Place], Tren
         filters = read_filters(places, this_week)
         report = trend_report.report(db, who, filters.for_report(places, this_week), now, zone)
     return filters, places, trends_view(report, places, catalogue.current(), filters)
-
-
-def _log_export(who: Identity, what: str, filters: TrendFilters) -> None:
-    with unit_of_work() as db:
-        trend_report.log_export(db, who, what, filters.to_url(ROUTE), utc_now())
-    sign_audit_head()
 
 
 def _category_labels() -> dict[str, str]:

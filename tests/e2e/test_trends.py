@@ -122,7 +122,7 @@ def test_filters_live_in_the_url_and_exports_are_audited(browser: Browser, base_
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Observations per week" in text and "Wing Y" in text
     page.get_by_role("button", name="Print").click()
-    expect(page.get_by_role("status").filter(has_text="Printing is recorded")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Print view opened. It is recorded")).to_be_visible()
     with unit_of_work() as db:
         rows = db.execute(select(AuditEntry.purpose, AuditEntry.detail).where(
             AuditEntry.actor_id == place.head.user_id, AuditEntry.action == "export")).all()
