@@ -63,7 +63,9 @@ def section(title: str, note: str, *content: rx.Component) -> rx.Component:
 def _axes(x_key: str) -> list[rx.Component]:
     return [
         rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
-        rx.recharts.x_axis(data_key=x_key, tick_size=4, font_size=12),
+        # Week labels need room: recharts skips some rather than let them overlap.
+        rx.recharts.x_axis(data_key=x_key, tick_size=4, font_size=12, min_tick_gap=24,
+                           interval="preserveStartEnd"),
         rx.recharts.y_axis(allow_decimals=False, width=48, font_size=12),
         rx.recharts.graphing_tooltip(),
         rx.recharts.legend(),

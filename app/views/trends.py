@@ -193,7 +193,7 @@ def trends_view(report: Report, places: list[Place], catalogue: Catalogue,
                  f"{shown(s.decided)} first decisions in the period"),
             Tile("Time to decision, 90th percentile", hours(s.p90_hours, s.decided),
                  f"target {TARGET_HOURS} h")],
-        weekly_chart=[{"week": week_label(w.week, len(weeks) > 52), "Concern": plotted(w.concern),
+        weekly_chart=[{"week": week_label(w.week, len(weeks) >= 52), "Concern": plotted(w.concern),
                        "Protective": plotted(w.protective), "Flagged": plotted(w.flagged)}
                       for w in weeks],
         wing_chart=[{"wing": label, "Concern": plotted(c), "Protective": plotted(p)}
