@@ -117,8 +117,7 @@ def page(who: Identity, filters: Filters) -> Callable[[], trend_report.Report]:
     """What the page reads for one view: the places, then the report, in one unit of work."""
     def call() -> trend_report.Report:
         with unit_of_work() as db:
-            trend_report.places(db, who)
-            return trend_report.report(db, who, filters, NOW, ZONE)
+            return trend_report.report(db, trend_report.places(db, who), filters, NOW, ZONE)
     return call
 
 

@@ -21,3 +21,23 @@ def labelled_select(label: str, value: rx.Var[str], on_change: rx.EventHandler,
         ),
         spacing="1",
     )
+
+
+def labelled_input_form(label: str, field_id: str, name: str, value: rx.Var[str],
+                        on_submit: rx.EventHandler, button: rx.Component,
+                        **input_props) -> rx.Component:
+    """One labelled field and its button, sent together; the field shows `value` again after
+    the page reloads with it (the key makes React take the new default)."""
+    return rx.form(
+        rx.vstack(
+            rx.el.label(label, html_for=field_id, font_size="14px", font_weight="500"),
+            rx.hstack(
+                rx.input(id=field_id, name=name, default_value=value, key=value, size="3",
+                         **input_props),
+                button,
+                spacing="2",
+            ),
+            spacing="1",
+        ),
+        on_submit=on_submit, reset_on_submit=False,
+    )

@@ -7,7 +7,6 @@ the exact counts stay in the handler's local variables.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import reflex as rx
 
@@ -43,12 +42,8 @@ class TrendsState(rx.State):
         if who is not None:
             self._refresh(who)
 
-    def _filters(self, places: list[Place], this_week: date) -> TrendFilters:
-        return TrendFilters.from_query(dict(self.router.url.query_parameters), places,
-                                       _category_labels(), this_week)
-
     def _refresh(self, who: Identity) -> None:
-        filters, places, self.view = _build(who, self._filters)
+        filters, places, self.view = _build(who, self._query())
         self.notice = ""
         self.prisons = [list(p) for p in sorted({(p.prison_code, p.prison_name)
                                                  for p in places})]
@@ -56,6 +51,9 @@ class TrendsState(rx.State):
         self.categories = [[code, label] for code, label in _category_labels().items()]
         self.prison, self.wing, self.category = filters.prison, filters.wing, filters.category
         self.level, self.weeks, self.end = filters.level, str(filters.weeks), filters.end
+
+    def _query(self) -> dict[str, str]:
+        return dict(self.router.url.query_parameters)
 
     def _show(self, **changes):
         """Filters live in the URL, so a reload, the back button or a shared link agree."""
@@ -109,7 +107,7 @@ class TrendsState(rx.State):
         who = current_identity(self.router.headers.cookie)
         if who is None:
             return None
-        filters, _, view = _build(who, self._filters)
+        filters, _, view = _build(who, self._query())
         with unit_of_work() as db:
             trend_report.log_export(db, who, what, filters.to_url(ROUTE), utc_now())
         sign_audit_head()
@@ -117,15 +115,17 @@ class TrendsState(rx.State):
         return filters, view
 
 
-def _build(who: Identity, read_filters) -> tuple[TrendFilters, list[Place], TrendsView]:
+def _build(who: Identity, query: dict[str, str]
+           ) -> tuple[TrendFilters, list[Place], TrendsView]:
     """The view for this security head. The URL's filters only ever name their own prisons
     and wings: anything else falls back to 'all of yours' (TrendFilters.from_query)."""
     now, zone = utc_now(), local_zone()
     this_week = trends.week_of(now, zone)
     with unit_of_work() as db:
         places = trend_report.places(db, who)
-        filters = read_filters(places, this_week)
-        report = trend_report.report(db, who, filters.for_report(places, this_week), now, zone)
+        filters = TrendFilters.from_query(query, places, _category_labels(), this_week)
+        report = trend_report.report(db, places, filters.for_report(places, this_week), now,
+                                     zone)
     return filters, places, trends_view(report, places, catalogue.current(), filters)
 
 

@@ -8,7 +8,7 @@ from app.pages.frame import signed_in_frame
 from app.services.screening import MIN_TAKE_OVER_REASON
 from app.views.screening import STATE_LABELS
 from components import screening as ui
-from components.controls import labelled_select
+from components.controls import labelled_input_form, labelled_select
 from components.layout import TOUCH
 from state import screening_queue
 from state.screening_queue import ScreeningQueueState as S
@@ -24,22 +24,11 @@ HELD_OPTIONS = [("anyone", "Anyone"), ("me", "Held by me"), ("unclaimed", "Uncla
 
 
 def _search() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.el.label("Name or number", html_for="queue-search", font_size="14px",
-                        font_weight="500"),
-            rx.hstack(
-                rx.input(id="queue-search", name="q", default_value=S.search, type="search",
-                         placeholder="e.g. Hoxha or DPC-24-1000", size="3", max_length=64,
-                         min_width="240px",
-                         key=S.search),
-                rx.button(rx.icon("search", size=18), "Search", type="submit", size="3"),
-                spacing="2",
-            ),
-            spacing="1",
-        ),
-        on_submit=S.search_for, reset_on_submit=False,
-    )
+    return labelled_input_form(
+        "Name or number", "queue-search", "q", S.search, S.search_for,
+        rx.button(rx.icon("search", size=18), "Search", type="submit", size="3"),
+        type="search", placeholder="e.g. Hoxha or DPC-24-1000", max_length=64,
+        min_width="240px")
 
 
 def _filters() -> rx.Component:

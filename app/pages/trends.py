@@ -7,7 +7,7 @@ import reflex as rx
 from app.pages.frame import signed_in_frame
 from app.views.trends import CONCERN_LEVELS, PERIOD_WEEKS
 from components import trends as ui
-from components.controls import labelled_select
+from components.controls import labelled_input_form, labelled_select
 from state import trends as trends_state
 from state.trends import TrendsState as S
 
@@ -21,20 +21,9 @@ LEVEL_OPTIONS = [("any", "Any level")] + list(CONCERN_LEVELS.items())
 
 
 def _period_end() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.el.label("Period ending", html_for="trends-end", font_size="14px",
-                        font_weight="500"),
-            rx.hstack(
-                rx.input(id="trends-end", name="end", type="date", default_value=S.end,
-                         key=S.end, size="3"),
-                rx.button("Show", type="submit", size="3", variant="soft"),
-                spacing="2",
-            ),
-            spacing="1",
-        ),
-        on_submit=S.filter_end, reset_on_submit=False,
-    )
+    return labelled_input_form("Period ending", "trends-end", "end", S.end, S.filter_end,
+                               rx.button("Show", type="submit", size="3", variant="soft"),
+                               type="date")
 
 
 def _filters() -> rx.Component:

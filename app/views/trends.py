@@ -176,6 +176,7 @@ class TrendsView:
 def trends_view(report: Report, places: list[Place], catalogue: Catalogue,
                 filters: TrendFilters) -> TrendsView:
     weeks = report.weeks
+    wings, categories = _wing_rows(report, places), _category_rows(report, catalogue)
     total = sum(w.total for w in weeks)
     flagged = sum(w.flagged for w in weeks)
     s = report.screening
@@ -197,11 +198,11 @@ def trends_view(report: Report, places: list[Place], catalogue: Catalogue,
                        "Protective": plotted(w.protective), "Flagged": plotted(w.flagged)}
                       for w in weeks],
         wing_chart=[{"wing": label, "Concern": plotted(c), "Protective": plotted(p)}
-                    for label, c, p in _wing_rows(report, places)],
+                    for label, c, p in wings],
         category_chart=[{"category": SHORT_CATEGORY.get(c.category, c.category),
                          "This period": plotted(c.current),
                          "Previous period": plotted(c.previous)}
-                        for c in _category_rows(report, catalogue)],
+                        for c in categories],
         outcome_chart=[{"outcome": OUTCOME_LABELS.get(o, o), "Decisions": plotted(n)}
                        for o, n in sorted(report.outcomes.items())],
         weekly=Table("Observations per week",
@@ -209,12 +210,12 @@ def trends_view(report: Report, places: list[Place], catalogue: Catalogue,
                      [[f"{w.week:%d %b %Y}", shown(w.concern), shown(w.protective),
                        shown(w.total)] for w in weeks]),
         wings=Table("Observations by wing", ["Wing", "Concern", "Protective"],
-                    [[label, shown(c), shown(p)] for label, c, p in _wing_rows(report, places)]),
+                    [[label, shown(c), shown(p)] for label, c, p in wings]),
         categories=Table("Observations by indicator category",
                          ["Category", "Kind", "This period", "Previous period", "Change"],
                          [[_category_label(catalogue, c.category), c.kind.capitalize(),
                            shown(c.current), shown(c.previous), change(c.current, c.previous)]
-                          for c in _category_rows(report, catalogue)]),
+                          for c in categories]),
         flags=Table("Flags per week", ["Week of", "Observations", "Flagged", "Share flagged"],
                     [[f"{w.week:%d %b %Y}", shown(w.total), shown(w.flagged),
                       share(w.flagged, w.total)] for w in weeks]),
