@@ -5,7 +5,7 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { openOutbox } from "./outbox.js";
 import { seal } from "./seal.js";
-import { createScheduler } from "./sync.js";
+import { TokenRefused, createScheduler } from "./sync.js";
 import { checkPassword, isLockedOut, recordFailure } from "./local_unlock.js";
 
 const CURRENT_OFFICER = "wingwatch.currentOfficer"; // localStorage: whose data this tablet shows
@@ -46,14 +46,18 @@ function useOfficerSession(outbox) {
   const [state, setState] = useState({ phase: "loading" });
   const tokenRef = useRef(null);
 
+  // A network error propagates (the sender retries with backoff); only the server's own
+  // answer (401 signed out, 423 locked) stops the sender until the officer acts.
   const getToken = useCallback(async () => {
     const held = tokenRef.current;
     if (held && held.expiresAt - Date.now() > 30000) return held.token;
-    try {
-      const fresh = await tokenFromSession();
-      tokenRef.current = fresh.status === 200 ? fresh : null;
-    } catch (_) { tokenRef.current = null; }
-    return tokenRef.current?.token ?? null;
+    tokenRef.current = null;
+    const fresh = await tokenFromSession();
+    if (fresh.status === 401) throw new TokenRefused("reauth");
+    if (fresh.status === 423) throw new TokenRefused("locked");
+    if (fresh.status !== 200) throw new Error(`session-token ${fresh.status}`);
+    tokenRef.current = fresh;
+    return fresh.token;
   }, []);
 
   const offline = useCallback(async () => {

@@ -18,6 +18,16 @@ export function backoffDelay(attempt, random = Math.random) {
   return Math.floor(window / 2 + random() * (window / 2));
 }
 
+// What getToken throws when the server itself refused a token: "reauth" (401, the session is
+// gone) or "locked" (423, the session waits for the password). Any other failure (a network
+// error, a 5xx) is only a retry.
+export class TokenRefused extends Error {
+  constructor(outcome) {
+    super(`token refused: ${outcome}`);
+    this.outcome = outcome;
+  }
+}
+
 export function classify(status) {
   if (status === 200) return "ok";
   if (status === 401) return "reauth";
@@ -68,10 +78,12 @@ export async function syncOnce({ outbox, officerId, getToken, fetch = globalThis
       let token;
       try {
         token = await getToken();
-      } catch {
+      } catch (e) {
+        if (e instanceof TokenRefused) return done(e.outcome);
         token = null;
       }
-      if (!token) return done("reauth");
+      // Only the server's own refusal asks for the password; a blip is tried again later.
+      if (typeof token !== "string" || !token) return done("retry");
       await outbox.noteAttempt(officerId, batch.map((e) => e.id));
       let response;
       try {
@@ -117,7 +129,8 @@ export async function syncOnce({ outbox, officerId, getToken, fetch = globalThis
 }
 
 // Runs syncOnce after each save, when the network comes back, when the page becomes visible,
-// at start and on "Send now"; retries with backoff; pauses on "reauth" until resume().
+// at start and on "Send now"; retries with backoff; pauses on "reauth" or "locked" until
+// resume(). "Send now" always tries at once, paused or not: the officer may know better.
 export function createScheduler({
   outbox, officerId, getToken, deviceId, fetch = globalThis.fetch, baseUrl = "",
   locks = globalThis.navigator?.locks, now = Date.now, random = Math.random,
@@ -174,8 +187,8 @@ export function createScheduler({
       error = result.error ?? null;
       if (outcome === "sent" || outcome === "nothing") {
         attempt = 0;
-      } else if (outcome === "reauth") {
-        paused = true; // the token is no good: nothing to gain before a new sign-in
+      } else if (outcome === "reauth" || outcome === "locked") {
+        paused = true; // the server said no: nothing to gain before the password is given
         again = false;
       } else if (outcome === "stop") {
         again = false; // a client bug: wait for the next save/visibility/"Send now"
@@ -194,6 +207,12 @@ export function createScheduler({
     return running;
   }
 
+  function resume() {
+    paused = false;
+    attempt = 0;
+    return trigger();
+  }
+
   const onOnline = () => trigger();
   const onVisible = () => { if (doc?.visibilityState === "visible") trigger(); };
 
@@ -204,15 +223,8 @@ export function createScheduler({
       return trigger();
     },
     saved: () => trigger(),
-    sendNow() {
-      attempt = 0;
-      return trigger();
-    },
-    resume() {
-      paused = false;
-      attempt = 0;
-      return trigger();
-    },
+    sendNow: () => resume(),
+    resume,
     stop() {
       stopped = true;
       if (timer !== null) clearTimer(timer);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { backoffDelay, classify, createScheduler, syncOnce }
+import { TokenRefused, backoffDelay, classify, createScheduler, syncOnce }
   from "../../assets/island/sync.js";
 import { T0, addEntries, fakeLocks, fakeServer, fakeTimers, freshOutbox, until }
   from "./helpers.mjs";
@@ -82,9 +82,33 @@ describe("syncOnce", () => {
     const result = await run(outbox, fakeServer({ sync: 401 }));
     assert.equal(result.outcome, "reauth");
     assert.equal(await outbox.waitingCount(A), 2);
-    const noToken = fakeServer();
-    assert.equal((await run(outbox, noToken, { getToken: async () => null })).outcome, "reauth");
-    assert.equal(noToken.posts.length, 0);
+    const refused = fakeServer();
+    const getToken = async () => { throw new TokenRefused("reauth"); };
+    assert.equal((await run(outbox, refused, { getToken })).outcome, "reauth");
+    assert.equal(refused.posts.length, 0);
+  });
+
+  test("no token because of the network (a blip at the token request): retry, not reauth",
+       async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 1);
+    const server = fakeServer();
+    const blip = async () => { throw new TypeError("Failed to fetch"); };
+    for (const getToken of [blip, async () => null]) {
+      assert.equal((await run(outbox, server, { getToken })).outcome, "retry");
+    }
+    assert.equal(server.posts.length, 0);
+    assert.equal(await outbox.waitingCount(A), 1);
+  });
+
+  test("the server session is locked (423 at the token request): locked, entries kept",
+       async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 1);
+    const server = fakeServer();
+    const getToken = async () => { throw new TokenRefused("locked"); };
+    assert.equal((await run(outbox, server, { getToken })).outcome, "locked");
+    assert.equal(server.posts.length, 0);
   });
 
   test("500, 429, 409 busy or a lost answer: retry, entries kept", async () => {
@@ -181,7 +205,7 @@ describe("syncOnce", () => {
 });
 
 describe("scheduler", () => {
-  function setup(server, outbox) {
+  function setup(server, outbox, extra = {}) {
     const timers = fakeTimers();
     const win = new EventTarget();
     const doc = Object.assign(new EventTarget(), { visibilityState: "visible" });
@@ -191,7 +215,7 @@ describe("scheduler", () => {
       outbox, officerId: A, getToken: async () => "tok-a", deviceId: "tablet-7",
       fetch: server.fetch, locks: fakeLocks(), now: () => clock, random: () => 0,
       setTimer: timers.setTimer, clearTimer: timers.clearTimer, win, doc,
-      onChange: (state) => states.push(state),
+      onChange: (state) => states.push(state), ...extra,
     });
     return { scheduler, timers, win, doc, states, tick: (ms) => { clock += ms; } };
   }
@@ -231,14 +255,33 @@ describe("scheduler", () => {
     assert.deepEqual(timers.delays(), [], "no retry timer");
     await addEntries(outbox, A, 1, T0 + 5);
     await scheduler.saved();
-    await scheduler.sendNow();
     win.dispatchEvent(new Event("online"));
     await new Promise((r) => setImmediate(r));
-    assert.equal(server.posts.length, 1, "nothing sent while paused");
+    assert.equal(server.posts.length, 1, "nothing sent by itself while paused");
     assert.equal(states.at(-1).waitingCount, 2, "the count still follows saves");
+    await scheduler.sendNow();
+    assert.equal(server.posts.length, 2, "Send now tries at once, even when paused");
+    assert.equal(states.at(-1).paused, true, "a second real 401 pauses again");
     server.sync = null;
     await scheduler.resume();
-    assert.equal(server.posts.length, 2);
+    assert.equal(server.posts.length, 3);
+    assert.deepEqual([states.at(-1).outcome, states.at(-1).waitingCount], ["sent", 0]);
+    scheduler.stop();
+  });
+
+  test("a blip at the token request is retried with backoff, never paused", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 1);
+    const server = fakeServer();
+    const { scheduler, timers, states } = setup(server, outbox, {
+      getToken: async () => {
+        if (server.healthChecks === 1) throw new TypeError("Failed to fetch");
+        return "tok-a";
+      } });
+    await scheduler.start();
+    assert.deepEqual([states.at(-1).outcome, states.at(-1).paused], ["retry", false]);
+    assert.deepEqual(timers.delays(), [1000]);
+    await timers.fire();
     assert.deepEqual([states.at(-1).outcome, states.at(-1).waitingCount], ["sent", 0]);
     scheduler.stop();
   });
