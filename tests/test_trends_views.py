@@ -64,7 +64,8 @@ def test_counts_from_1_to_4_never_leave_the_server():
     assert not [v for v in values if isinstance(v, str) and v.strip() in {"1", "2", "3", "4"}]
     assert "<5" in values
     rows = {row[0]: row[1:] for row in view.flags.rows}
-    assert rows["16 Nov 2026"] == ["13", "0", "0.0 %"]
+    # 12 concern and 1 protective that week: its 13 would give the 1 away (see below)
+    assert rows["16 Nov 2026"] == ["–", "0", "–"]
     assert view.flags.rows[1][1:] == ["47", "<5", "–"]  # a share would tell the small count
     screening = dict(view.screening.rows)
     assert screening["Median time to first decision"] == "–"  # fewer than 5 decisions
@@ -72,6 +73,22 @@ def test_counts_from_1_to_4_never_leave_the_server():
         catalogue.current().indicators["C01.1"].label,
         catalogue.current().indicators["C03.1"].label]  # a rise to "<5" is not ranked
     assert view.risers.rows[1][-1] == "–"  # from "<5" the change would tell the count
+
+
+def test_a_small_count_cannot_be_worked_out_from_its_row_or_column():
+    """The issue's case: "All" 12 and "Concern" 9 beside "<5" gave the 3 away."""
+    f = Filters(last_week=THIS_WEEK, weeks=2, prison_id="p1")
+    report = Report(filters=f, weeks=[WeekCount(f.first_week, concern=9, protective=3),
+                                      WeekCount(THIS_WEEK, concern=20, protective=30)],
+                    wings=[WingCount("w1", 29, 33)], categories=[], risers=[],
+                    screening=ScreeningSummary(open_now=0, awaiting_decision=0, overdue=0))
+    view = trends_view(report, PLACES, catalogue.current(), TrendFilters(prison="DPC"))
+    # the next smallest in the row goes, then in each column the smallest that keeps it hidden
+    assert [row[1:] for row in view.weekly.rows] == [["–", "<5", "12"], ["–", "–", "50"]]
+    assert [(t.label, t.value) for t in view.tiles[:3]] == [
+        ("Observations", "62"), ("Concern", "29"), ("Protective", "33")]
+    assert view.weekly_chart[1]["Protective"] is None  # the chart withholds what the table does
+    assert [row[1:] for row in view.wings.rows] == [["29", "33"], ["0", "0"]]  # zeros stay
 
 
 def test_the_weekly_chart_leaves_a_gap_where_a_count_is_small():

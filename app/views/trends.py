@@ -3,13 +3,15 @@
 No Reflex here. The page, its websocket frames, the CSV export and the print view are all made
 from these views, and a count from 1 to 4 never enters them: tables say "<5", charts get no value
 (a gap in the bar), and a share, median or change that would let one work a small count out is
-not shown either.
+not shown either. Nor is a count that would give a "<5" away by one subtraction, such as a
+week's "All" beside its "Concern" (see suppress()); such a count says "–".
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -67,6 +69,60 @@ def change(current: int, previous: int) -> str:
     if small(current) or small(previous):
         return NOT_SHOWN
     return f"{current - previous:+,}"
+
+
+def suppress(counts: Mapping[Hashable, int],
+             relations: Sequence[Sequence[Hashable]]) -> frozenset[Hashable]:
+    """The counts to withhold. `relations` are the cells the page shows as a total and the parts
+    that add up to it (or two cells that are equal): a week's All, Concern and Protective; a
+    column of weeks or wings and its tile.
+
+    First every count from 1 to 4. Then, while a relation has exactly one withheld cell (which
+    the total minus the shown others would give away), also its smallest shown cell that is not
+    zero. A zero never serves: zeros are shown, so a withheld one would be read as "not 0" and
+    the sum of the withheld cells would still pin the small one down (12 = 9 + <5 + – with "–"
+    known to be 0 or at least 5 leaves 3). A relation with one withheld cell always has such a
+    cell, since the withheld one is not zero; each pass withholds one more, so this ends.
+    """
+    hidden = {key for key, n in counts.items() if small(n)}
+    changed = True
+    while changed:
+        changed = False
+        for cells in relations:
+            if sum(key in hidden for key in cells) != 1:
+                continue
+            # the smallest loses least; on a tie the earlier cell, so the view is stable
+            candidates = [key for key in cells if key not in hidden and counts[key]]
+            if candidates:  # always, unless the counts do not add up
+                hidden.add(min(candidates, key=counts.__getitem__))
+                changed = True
+    return frozenset(hidden)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Counts of the view by key, and which of them are withheld."""
+    counts: Mapping[Hashable, int]
+    hidden: frozenset[Hashable]
+
+    def text(self, key: Hashable) -> str:
+        if key not in self.hidden:
+            return shown(self.counts[key])
+        return SMALL if small(self.counts[key]) else NOT_SHOWN
+
+    def plot(self, key: Hashable) -> int | None:
+        return None if key in self.hidden else self.counts[key]
+
+    def share(self, part: Hashable, whole: Hashable) -> str:
+        """With one of its two counts shown, a share would give the other."""
+        if {part, whole} & self.hidden:
+            return NOT_SHOWN
+        return share(self.counts[part], self.counts[whole])
+
+    def change(self, current: Hashable, previous: Hashable) -> str:
+        if {current, previous} & self.hidden:
+            return NOT_SHOWN
+        return change(self.counts[current], self.counts[previous])
 
 
 def week_label(week: date, long_period: bool) -> str:
@@ -177,16 +233,16 @@ def trends_view(report: Report, places: list[Place], catalogue: Catalogue,
                 filters: TrendFilters) -> TrendsView:
     weeks = report.weeks
     wings, categories = _wing_rows(report, places), _category_rows(report, catalogue)
-    total = sum(w.total for w in weeks)
-    flagged = sum(w.flagged for w in weeks)
+    cells = _cells(report, wings, categories)
+    text = cells.text
     s = report.screening
     return TrendsView(
         scope=_scope(places, filters),
         period=_period(report.filters),
-        tiles=[Tile("Observations", shown(total), f"{len(weeks)} weeks"),
-               Tile("Concern", shown(sum(w.concern for w in weeks))),
-               Tile("Protective", shown(sum(w.protective for w in weeks))),
-               Tile("Flagged", shown(flagged), _share_note(flagged, total))],
+        tiles=[Tile("Observations", text(("all", "total")), f"{len(weeks)} weeks"),
+               Tile("Concern", text(("all", "concern"))),
+               Tile("Protective", text(("all", "protective"))),
+               Tile("Flagged", text(("all", "flagged")), _share_note(cells))],
         screening_tiles=[
             Tile("Open now", shown(s.open_now), f"{shown(s.awaiting_decision)} awaiting a decision"),
             Tile("Past 72 h without a decision", shown(s.overdue)),
@@ -194,31 +250,40 @@ def trends_view(report: Report, places: list[Place], catalogue: Catalogue,
                  f"{shown(s.decided)} first decisions in the period"),
             Tile("Time to decision, 90th percentile", hours(s.p90_hours, s.decided),
                  f"target {TARGET_HOURS} h")],
-        weekly_chart=[{"week": week_label(w.week, len(weeks) >= 52), "Concern": plotted(w.concern),
-                       "Protective": plotted(w.protective), "Flagged": plotted(w.flagged)}
-                      for w in weeks],
-        wing_chart=[{"wing": label, "Concern": plotted(c), "Protective": plotted(p)}
-                    for label, c, p in wings],
+        weekly_chart=[{"week": week_label(w.week, len(weeks) >= 52),
+                       "Concern": cells.plot(("week", i, "concern")),
+                       "Protective": cells.plot(("week", i, "protective")),
+                       "Flagged": cells.plot(("week", i, "flagged"))}
+                      for i, w in enumerate(weeks)],
+        wing_chart=[{"wing": label, "Concern": cells.plot(("wing", i, "concern")),
+                     "Protective": cells.plot(("wing", i, "protective"))}
+                    for i, (label, _, _) in enumerate(wings)],
         category_chart=[{"category": SHORT_CATEGORY.get(c.category, c.category),
-                         "This period": plotted(c.current),
-                         "Previous period": plotted(c.previous)}
-                        for c in categories],
+                         "This period": cells.plot(("category", i, "current")),
+                         "Previous period": cells.plot(("category", i, "previous"))}
+                        for i, c in enumerate(categories)],
         outcome_chart=[{"outcome": OUTCOME_LABELS.get(o, o), "Decisions": plotted(n)}
                        for o, n in sorted(report.outcomes.items())],
         weekly=Table("Observations per week",
                      ["Week of", "Concern", "Protective", "All"],
-                     [[f"{w.week:%d %b %Y}", shown(w.concern), shown(w.protective),
-                       shown(w.total)] for w in weeks]),
+                     [[f"{w.week:%d %b %Y}", text(("week", i, "concern")),
+                       text(("week", i, "protective")), text(("week", i, "total"))]
+                      for i, w in enumerate(weeks)]),
         wings=Table("Observations by wing", ["Wing", "Concern", "Protective"],
-                    [[label, shown(c), shown(p)] for label, c, p in wings]),
+                    [[label, text(("wing", i, "concern")), text(("wing", i, "protective"))]
+                     for i, (label, _, _) in enumerate(wings)]),
         categories=Table("Observations by indicator category",
                          ["Category", "Kind", "This period", "Previous period", "Change"],
                          [[_category_label(catalogue, c.category), c.kind.capitalize(),
-                           shown(c.current), shown(c.previous), change(c.current, c.previous)]
-                          for c in categories]),
+                           text(("category", i, "current")), text(("category", i, "previous")),
+                           cells.change(("category", i, "current"),
+                                        ("category", i, "previous"))]
+                          for i, c in enumerate(categories)]),
         flags=Table("Flags per week", ["Week of", "Observations", "Flagged", "Share flagged"],
-                    [[f"{w.week:%d %b %Y}", shown(w.total), shown(w.flagged),
-                      share(w.flagged, w.total)] for w in weeks]),
+                    [[f"{w.week:%d %b %Y}", text(("week", i, "total")),
+                      text(("week", i, "flagged")),
+                      cells.share(("week", i, "flagged"), ("week", i, "total"))]
+                     for i, w in enumerate(weeks)]),
         screening=_screening_table(report),
         outcomes=Table("Decisions by outcome", ["Outcome", "Decisions"],
                        [[OUTCOME_LABELS.get(o, o), shown(n)]
@@ -232,9 +297,39 @@ def trends_view(report: Report, places: list[Place], catalogue: Catalogue,
     )
 
 
-def _share_note(part: int, whole: int) -> str:
-    value = share(part, whole)
+def _share_note(cells: Cells) -> str:
+    value = cells.share(("all", "flagged"), ("all", "total"))
     return "" if value == NOT_SHOWN else f"{value} of observations"
+
+
+KINDS = ("concern", "protective", "total", "flagged")
+
+
+def _cells(report: Report, wings: list[tuple[str, int, int]],
+           categories: list[CategoryCount]) -> Cells:
+    """The counts that add up to one another on the page, and what suppress() withholds.
+
+    Keys: ("week", i, kind) and ("all", kind) for the period's tiles, ("wing", i, kind),
+    ("category", i, "current" | "previous"). Flagged is a part of a week's observations, but
+    the unflagged rest is not shown, so it adds up only down its column.
+    """
+    weeks = [{"concern": w.concern, "protective": w.protective, "total": w.total,
+              "flagged": w.flagged} for w in report.weeks]
+    counts: dict[Hashable, int] = {("all", k): sum(w[k] for w in weeks) for k in KINDS}
+    counts |= {("week", i, k): w[k] for i, w in enumerate(weeks) for k in KINDS}
+    counts |= {("wing", i, k): n for i, (_, c, p) in enumerate(wings)
+               for k, n in (("concern", c), ("protective", p))}
+    counts |= {("category", i, k): n for i, c in enumerate(categories)
+               for k, n in (("current", c.current), ("previous", c.previous))}
+    parts = ("total", "concern", "protective")  # the total first, then what adds up to it
+    relations = [[("week", i, k) for k in parts] for i in range(len(weeks))]
+    relations += [[("all", k)] + [("week", i, k) for i in range(len(weeks))] for k in KINDS]
+    relations += [[("all", k) for k in parts]]
+    relations += [[("all", k)] + [("wing", i, k) for i in range(len(wings))]
+                  for k in ("concern", "protective")]
+    if report.filters.category and categories:  # its one row's count is the period's total
+        relations += [[("all", "total"), ("category", 0, "current")]]
+    return Cells(counts, suppress(counts, relations))
 
 
 def _wing_rows(report: Report, places: list[Place]) -> list[tuple[str, int, int]]:
@@ -311,7 +406,8 @@ def to_csv(view: TrendsView) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Wingwatch trends", view.scope, view.period])
-    writer.writerow(["Counts from 1 to 4 are shown as <5; – means not shown."])
+    writer.writerow(["Counts from 1 to 4 are shown as <5; – means not shown, as is a count "
+                     "that would let one work a <5 out."])
     for table in view.tables():
         writer.writerow([])
         writer.writerow([table.title])
