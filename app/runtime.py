@@ -6,9 +6,13 @@ Keys are made by `app.cli setup` before the server starts; rotating one means a 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
 
 from app.clock import utc_now
 from app.db import unit_of_work
@@ -48,6 +52,22 @@ def sign_audit_head() -> None:
     """After a transaction that appended audit rows has committed: vouch for the new head."""
     with unit_of_work() as db:
         audit.write_signed_head(db, get_settings().audit_head_file, audit_key())
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One transaction for a state or a route: committed when the block ends, and then, if it
+    appended to the audit chain, the new head signed. The only way states and routes open a
+    transaction (tests/test_audit_head_paths.py), so none can leave an unsigned tail."""
+    with unit_of_work() as db:
+        yield db
+        grew = audit.grew(db)
+    if grew:
+        sign_audit_head()
+
+
+def session_cookie_name() -> str:
+    return web_sessions.cookie_name(get_settings().secure_cookies)
 
 
 def session_timeouts() -> web_sessions.Timeouts:

@@ -372,7 +372,7 @@ def measure(repeat: int) -> None:
 
     def view_queue() -> None:
         with unit_of_work() as db:
-            shown.append(len(screening.queue(db, who, NOW, cipher)))
+            shown.append(len(screening.queue(db, who, NOW, cipher).rows))
 
     def view_case() -> None:
         with unit_of_work() as db:

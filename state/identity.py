@@ -8,8 +8,7 @@ from __future__ import annotations
 from http.cookies import CookieError, SimpleCookie
 
 from app.clock import utc_now
-from app.db import unit_of_work
-from app.runtime import session_timeouts
+from app.runtime import session_cookie_name, session_timeouts, transaction
 from app.services import web_sessions
 from app.services.accounts import Identity
 
@@ -19,7 +18,7 @@ def session_key(cookie_header: str) -> str | None:
         jar = SimpleCookie(cookie_header or "")
     except CookieError:
         return None
-    morsel = jar.get(web_sessions.COOKIE_NAME)
+    morsel = jar.get(session_cookie_name())
     return morsel.value if morsel else None
 
 
@@ -29,7 +28,7 @@ def live_session(cookie_header: str, *, touch: bool = False) -> web_sessions.Liv
     if key is None:
         return None
     now = utc_now()
-    with unit_of_work() as db:
+    with transaction() as db:
         live = web_sessions.resolve(db, key, now, session_timeouts())
         if touch and live is not None and live.status is web_sessions.Status.ACTIVE:
             web_sessions.touch(db, key, now)

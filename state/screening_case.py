@@ -8,8 +8,7 @@ import reflex as rx
 from sqlalchemy.orm import Session
 
 from app.clock import utc_now
-from app.db import unit_of_work
-from app.runtime import sign_audit_head
+from app.runtime import transaction
 from app.services import screening
 from app.services.accounts import Identity
 from app.views.screening import CaseView, case_view, start_of_day
@@ -55,7 +54,7 @@ class ScreeningCaseState(rx.State):
             self.missing = "There is no such screening item."
             return
         try:
-            with unit_of_work() as db:
+            with transaction() as db:
                 case = screening.case(db, who, item_id, utc_now(), cipher())
         except screening.NotAllowed as error:
             log_refusal(who, item_id, error)
@@ -64,7 +63,6 @@ class ScreeningCaseState(rx.State):
         except screening.ScreeningError as error:
             self.missing = error.message
             return
-        sign_audit_head()
         self.case = case_view(case, who.user_id, location_labels(), local_zone())
         self.loaded = True
 

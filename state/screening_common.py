@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app.clock import utc_now
-from app.db import unit_of_work
-from app.runtime import ingest_context, sign_audit_head
+from app.runtime import ingest_context, transaction
 from app.services import catalogue, screening
 from app.services.accounts import Identity
 from app.services.fieldcrypt import FieldCipher
@@ -43,16 +42,14 @@ def run_command(command: Callable[[Session], object]) -> str:
     A refusal is raised before anything is written and the transaction rolls back, so a
     refused command records nothing."""
     try:
-        with unit_of_work() as db:
+        with transaction() as db:
             command(db)
     except screening.ScreeningError as error:
         return error.message
-    sign_audit_head()
     return ""
 
 
 def log_refusal(who: Identity, item_id: int, error: screening.NotAllowed) -> None:
     """Refusals are audited in a transaction of their own: the refused one rolled back."""
-    with unit_of_work() as db:
+    with transaction() as db:
         screening.log_refusal(db, who, item_id, error, utc_now())
-    sign_audit_head()

@@ -7,7 +7,7 @@ from dataclasses import replace
 import reflex as rx
 
 from app.clock import utc_now
-from app.db import unit_of_work
+from app.runtime import transaction
 from app.services import screening
 from app.services.accounts import Identity
 from app.views.screening import QueueFilters, QueueRowView, queue_row
@@ -42,12 +42,12 @@ class ScreeningQueueState(rx.State):
         filters = QueueFilters.from_query(dict(self.router.url.query_parameters))
         self.wing, self.status, self.overdue = filters.wing, filters.status, filters.overdue
         self.held, self.search = filters.held, filters.search
-        with unit_of_work() as db:
-            rows = screening.queue(db, who, utc_now(), cipher())
-        self.total = len(rows)
-        self.wings = sorted({row.wing_code for row in rows} | ({filters.wing} - {""}))
-        self.rows = [queue_row(row, who.user_id, local_zone()) for row in rows
-                     if filters.keeps(row, who.user_id)]
+        with transaction() as db:
+            found = screening.queue(db, who, utc_now(), cipher(),
+                                    keep=lambda row: filters.keeps(row, who.user_id))
+        self.total = found.total
+        self.wings = sorted(found.wing_codes | ({filters.wing} - {""}))
+        self.rows = [queue_row(row, who.user_id, local_zone()) for row in found.rows]
 
     def _show(self, **changes):
         """Filters live in the URL, so a reload or a shared link shows the same list."""

@@ -209,10 +209,10 @@ def test_monitor_returns_to_queue_on_its_date():
         review_on=review_on)
     before = review_on - timedelta(minutes=1)
     assert status(item_id, before).state == "monitoring"
-    assert item_id not in [r.item_id for r in run(screening.queue, identity(S1), before, cipher())]
+    assert item_id not in [r.item_id for r in run(screening.queue, identity(S1), before, cipher()).rows]
     with pytest.raises(ScreeningError, match="monitored until"):
         run(screening.claim, identity(S2), item_id, before)
-    rows = {r.item_id: r for r in run(screening.queue, identity(S1), review_on, cipher())}
+    rows = {r.item_id: r for r in run(screening.queue, identity(S1), review_on, cipher()).rows}
     assert rows[item_id].state == "due_for_review" and rows[item_id].holder is None
     run(screening.claim, identity(S2), item_id, review_on)
     assert status(item_id, review_on).holder_id == identity(S2).user_id
@@ -265,10 +265,10 @@ def test_other_prison_screener_refused_and_refusal_can_be_logged():
             attempt(db)
     assert events_of(item_id) == [] and audit_rows(item_id) == []
     assert other.user_id not in [r.holder_id for r in run(screening.queue, identity(S1), T0,
-                                                             cipher())]
-    assert all(r.item_id != item_id for r in run(screening.queue, other, T0, cipher()))
+                                                             cipher()).rows]
+    assert all(r.item_id != item_id for r in run(screening.queue, other, T0, cipher()).rows)
     run(screening.log_refusal, other, item_id, refused.value, T0)
-    (row,) = audit_rows(item_id)
+    (row,) = [r for r in audit_rows(item_id) if r.actor_id == other.user_id]
     assert (row.action, row.actor_id, row.purpose) == ("read", other.user_id,
                                                         "refused: other prison")
 
@@ -339,7 +339,7 @@ def test_queue_rows_carry_reasons_counts_and_sort_by_due():
     observe(later_prisoner, flag=True, now=T0)
     early = T0 - timedelta(days=500)
     observe(earlier_prisoner, now=early)
-    rows = run(screening.queue, identity(S1), T0, cipher())
+    rows = run(screening.queue, identity(S1), T0, cipher()).rows
     mine = [r for r in rows if r.prisoner_id in (later_prisoner, earlier_prisoner)]
     assert [r.prisoner_id for r in mine] == [earlier_prisoner, later_prisoner]
     assert [r.due_at for r in rows] == sorted(r.due_at for r in rows)
@@ -351,8 +351,21 @@ def test_queue_rows_carry_reasons_counts_and_sort_by_due():
     assert any(r.startswith("An officer flagged") for r in late.reasons)
     assert late.prisoner_name.startswith("Test Prisoner")
     run(screening.claim, identity(S2), late.item_id, T0)
-    row = {r.item_id: r for r in run(screening.queue, identity(S1), T0, cipher())}[late.item_id]
+    row = {r.item_id: r for r in run(screening.queue, identity(S1), T0, cipher()).rows}[late.item_id]
     assert (row.state, row.holder) == ("claimed", "Milica Stanković")
+
+
+def test_a_queue_view_is_an_audited_read_of_the_rows_it_shows():
+    shown, hidden = flagged_item(), flagged_item()
+    keep = lambda row: row.item_id == shown  # noqa: E731  (what the page's filters keep)
+    before = len(audit_rows(hidden))
+    rows = run(screening.queue, identity(S1), T0, cipher(), keep=keep).rows
+    assert [r.item_id for r in rows] == [shown]
+    last = audit_rows(shown)[-1]
+    assert (last.action, last.actor_id, last.purpose) == ("read", identity(S1).user_id,
+                                                          "screening queue view")
+    assert last.prisoner_id == rows[0].prisoner_id
+    assert len(audit_rows(hidden)) == before  # a row the filters left out was not shown
 
 
 def test_queue_uses_fixed_number_of_queries():

@@ -107,6 +107,9 @@ def _checked(entry: dict[str, Any]) -> dict[str, Any]:
 # --- appending -----------------------------------------------------------------------------
 
 
+_GREW = "audit_chain_grew"  # a key of Session.info
+
+
 def _chain(db: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Lock the head, give each entry its seq and hashes, and advance the head past them.
     FOR UPDATE makes concurrent PostgreSQL writers queue here; on SQLite every transaction
@@ -119,7 +122,14 @@ def _chain(db: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row["seq"], row["prev_hash"] = seq, prev
         row["row_hash"] = prev = row_hash(row)
     db.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=seq, row_hash=prev))
+    db.info[_GREW] = True
     return rows
+
+
+def grew(db: Session) -> bool:
+    """Whether this session's transaction appended to the chain (its head must be signed once
+    the transaction commits: runtime.transaction does that)."""
+    return bool(db.info.get(_GREW))
 
 
 def append(db: Session, *, at: datetime, action: str, actor_id: str | None,

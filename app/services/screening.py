@@ -17,7 +17,7 @@ own after catching NotAllowed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -330,8 +330,18 @@ def _chunks(ids: list, size: int = IN_CHUNK):
         yield ids[start:start + size]
 
 
-def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher) -> list[QueueRow]:
-    """The open items of the screener's prison that need someone now, soonest due first.
+@dataclass(frozen=True)
+class Queue:
+    rows: list[QueueRow]  # the rows `keep` showed, soonest due first
+    total: int  # open items of the prison that need someone now, whatever the filters
+    wing_codes: frozenset[str]  # the wings those are on
+
+
+def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher,
+          keep: Callable[[QueueRow], bool] = lambda _row: True) -> Queue:
+    """The open items of the screener's prison that need someone now and that `keep` (the
+    page's filters) shows, soonest due first. Each row shown (a name, officers' reasons) is an
+    audited read, like the case view.
 
     A fixed number of queries (the observation lookup is split in chunks of IN_CHUNK ids)."""
     _require_treatment(who)
@@ -386,8 +396,11 @@ def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher) -> lis
             observation_count=len(item_obs), officer_count=len(officers),
             first_flagged=item.opened_at, due_at=status.due_at, overdue=status.overdue,
             holder_id=status.holder_id, holder=names.get(status.holder_id), state=status.state))
-    result.sort(key=lambda r: (r.due_at, r.item_id))
-    return result
+    shown = sorted(filter(keep, result), key=lambda r: (r.due_at, r.item_id))
+    audit.append_many(db, [{"at": now, "action": audit.Action.READ, "actor_id": who.user_id,
+                            "prisoner_id": row.prisoner_id, "record_id": f"screening:{row.item_id}",
+                            "purpose": "screening queue view"} for row in shown])
+    return Queue(shown, len(result), frozenset(row.wing_code for row in result))
 
 
 # --- the case view ---------------------------------------------------------------------------
