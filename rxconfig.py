@@ -14,6 +14,9 @@ config = rx.Config(
     backend_port=_settings.port,
     # Several backend workers share state through Redis; without it Reflex keeps state in memory.
     redis_url=_settings.redis_url,
+    # Reflex's default is "*" (any site, with credentials): only our own origin, for the API's
+    # CORS and the /_event websocket handshake alike.
+    cors_allowed_origins=list(_settings.public_origins),
     # Reflex's own database helpers are unused: app/db.py owns the engine.
     db_url=None,
     plugins=[

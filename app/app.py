@@ -7,6 +7,7 @@ import reflex as rx
 from app.api import build_api
 from app.guard import EventGuard
 from app.pages import admin, capture, entries, home, login, screening, screening_case, trends
+from app.web_security import WebSecurity
 from state.login import LoginState
 from state.session import SessionState
 
@@ -21,7 +22,8 @@ app = rx.App(
         rx.script(src="/wingwatch.js"),
     ],
     stylesheets=["/wingwatch.css"],
-    api_transformer=build_api(),
+    # The API is mounted first; WebSecurity then wraps all of it, static frontend included.
+    api_transformer=[build_api(), WebSecurity],
     style={"font_size": "16px"},
 )
 app.add_middleware(EventGuard(), index=0)

@@ -9,6 +9,9 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -23,9 +26,35 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _origin(text: str) -> str:
+    """One origin as browsers send it in `Origin`: scheme://host[:port], lower case, no default
+    port, no path. Anything else stops the start with a message that says what was wrong."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"WINGWATCH_PUBLIC_ORIGIN: {text!r} is not an origin like "
+                         "https://wingwatch.example or http://localhost:3000")
+    port = "" if parts.port in (None, _DEFAULT_PORTS[parts.scheme]) else f":{parts.port}"
+    return f"{parts.scheme}://{parts.hostname}{port}"
+
+
+def _origins(port: int) -> tuple[str, ...]:
+    value = os.environ.get("WINGWATCH_PUBLIC_ORIGIN", "").strip()
+    if not value:
+        # The local URL scripts/serve prints, and the same server by address.
+        return (f"http://localhost:{port}", f"http://127.0.0.1:{port}")
+    return tuple(dict.fromkeys(_origin(item) for item in value.split(",") if item.strip()))
+
+
+def _any_https(origins: tuple[str, ...]) -> bool:
+    return any(origin.startswith("https://") for origin in origins)
+
+
 @dataclass(frozen=True)
 class Settings:
     port: int
+    # Where browsers reach the app; every other origin is refused (app/web_security.py).
+    public_origins: tuple[str, ...]
     data_dir: Path
     database_url: str
     redis_url: str | None
@@ -39,9 +68,14 @@ class Settings:
     jwt_issuer: str
     jwt_audience: str
     secure_cookies: bool
+    api_docs: bool
     sealing_key_grace_days: int
     review_after_days: int
     timezone: str
+
+    @property
+    def https(self) -> bool:
+        return _any_https(self.public_origins)
 
     @property
     def keys_dir(self) -> Path:
@@ -55,8 +89,11 @@ class Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     data_dir = Path(os.environ.get("WINGWATCH_DATA_DIR", "./data")).resolve()
+    port = _int("WINGWATCH_PORT", 3000)
+    origins = _origins(port)
     return Settings(
-        port=_int("WINGWATCH_PORT", 3000),
+        port=port,
+        public_origins=origins,
         data_dir=data_dir,
         database_url=os.environ.get("WINGWATCH_DATABASE_URL")
         or f"sqlite:///{data_dir / 'wingwatch.db'}",
@@ -71,7 +108,11 @@ def get_settings() -> Settings:
         lockout_seconds=15 * 60,
         jwt_issuer=os.environ.get("WINGWATCH_JWT_ISSUER", "wingwatch"),
         jwt_audience=os.environ.get("WINGWATCH_JWT_AUDIENCE", "wingwatch-api"),
-        secure_cookies=_flag("WINGWATCH_SECURE_COOKIES", False),
+        # An https origin means TLS in front: the session cookie is then Secure and __Host-.
+        secure_cookies=_flag("WINGWATCH_SECURE_COOKIES", False)
+        or _any_https(origins),
+        # Swagger UI loads its script from a third-party CDN: off unless asked for.
+        api_docs=_flag("WINGWATCH_API_DOCS", False),
         # A retired sealing key stays this long, for entries still waiting on a tablet.
         sealing_key_grace_days=_int("WINGWATCH_SEALING_KEY_GRACE_DAYS", 30),
         review_after_days=_int("WINGWATCH_REVIEW_AFTER_DAYS", 365),

@@ -23,11 +23,24 @@ def error_body(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}
 
 
+def printable(text: str) -> str:
+    """Client text safe to echo in JSON: a lone surrogate cannot be written as UTF-8 and would
+    make the whole answer fail, so it is spelled out (\\ud800), as is NUL."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def field_message(error: dict) -> str:
+    """Pydantic's sentence for one error, in words a client developer can act on."""
+    if error.get("type") == "string_unicode":
+        return "must be text without lone surrogates (unpaired \\ud800-\\udfff escapes)"
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
 def _describe(error: dict) -> str:
     if error.get("type") == "json_invalid":
         return "the body is not valid JSON"
-    where = ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
-    return f"{where}: {error.get('msg', 'invalid')}"
+    where = ".".join(printable(str(part)) for part in error.get("loc", ()) if part != "body")
+    return f"{where or 'body'}: {field_message(error)}"
 
 
 def install(api: FastAPI) -> None:
@@ -42,7 +55,8 @@ def install(api: FastAPI) -> None:
 
     @api.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error")  # FastAPI's 400: a body it could not parse at all
         return JSONResponse(error_body(code, str(exc.detail)), exc.status_code,
                             headers=exc.headers)  # e.g. the Allow header a 405 must carry
 

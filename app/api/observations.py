@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +20,7 @@ from app.api.schemas import (
     ErrorBody,
     ItemError,
     ItemResult,
+    Moment,
     MyObservation,
     MyObservations,
     RosterEntry,
@@ -41,8 +43,11 @@ from app.services import audit, catalogue, observations
 PREFIX = "/api/v1"
 ATTEMPTS = 3  # a concurrent batch about the same prisoner can win a race on PostgreSQL: retry
 
+# 400: a body FastAPI cannot parse at all (e.g. JSON nested deeper than the parser goes).
 router = APIRouter(prefix=PREFIX, tags=["observations"],
-                   responses={s: {"model": ErrorBody} for s in (401, 403, 422)})
+                   responses={s: {"model": ErrorBody} for s in (400, 401, 403, 422)})
+ObservationId = Annotated[str, Path(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                                            r"[0-9a-f]{12}$", description="the item's UUID")]
 
 
 @router.get("/bootstrap", response_model=Bootstrap)
@@ -91,7 +96,7 @@ def sync(body: SyncRequest, caller: Officer) -> SyncResponse:
 
 @router.post("/observations/{observation_id}/addenda", response_model=AddendumCreated,
              status_code=201, responses={404: {"model": ErrorBody}})
-def add_addendum(observation_id: str, body: AddendumRequest, caller: Officer
+def add_addendum(observation_id: ObservationId, body: AddendumRequest, caller: Officer
                  ) -> AddendumCreated:
     """Correct or add to one's own observation. The observation itself never changes."""
     if not body.text.strip():
@@ -107,18 +112,16 @@ def add_addendum(observation_id: str, body: AddendumRequest, caller: Officer
 
 @router.get("/observations/mine", response_model=MyObservations)
 def mine(caller: Officer,
-         since: datetime | None = Query(default=None, description="received after, ISO 8601"),
+         since: Annotated[Moment | None, Query(description="received after, ISO 8601")] = None,
          ) -> MyObservations:
     """The officer's own entries and what became of them — no content, no screening notes."""
-    if since is not None and since.tzinfo is None:
-        raise errors.ApiError(422, "invalid_request", "since: give a time zone offset.")
     query = (select(Observation.id, Observation.prisoner_id, Wing.code, Observation.occurred_at,
                     Observation.received_at, Observation.categories, Observation.flag)
              .join(Wing, Wing.id == Observation.wing_id)
              .where(Observation.author_id == caller.user_id)
              .order_by(Observation.received_at.desc()).limit(500))
     if since is not None:
-        query = query.where(Observation.received_at > since)
+        query = query.where(Observation.received_at > _in_utc(since))
     with unit_of_work() as db:
         rows = db.execute(query).all()
         status = _screening_status(db, {row.prisoner_id for row in rows})
@@ -132,6 +135,16 @@ def mine(caller: Officer,
                       reviewed_at=status.get(r.id, ("received", None))[1])
         for r in rows
     ])
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """A `since` at the calendar's ends (year 1 at +01:00 is year 0 in UTC) means 'from the
+    start' or 'nothing yet': a valid date-time is never refused for where it lies."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC) if moment.year == 1 else datetime.max.replace(
+            tzinfo=UTC)
 
 
 def _screening_status(db, prisoner_ids: set[str]) -> dict[str, tuple[str, datetime | None]]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -20,9 +23,46 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _plain_text(value: str) -> str:
+    # PostgreSQL cannot store NUL in text, and no one types it: refuse it everywhere alike.
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    try:  # JSON may spell a lone surrogate (\ud800), which no UTF-8 text can hold
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must not contain a lone surrogate (\\ud800-\\udfff)") from None
+    return value
+
+
+# Every string a client sends. The schema says so too, so generated clients keep to it.
+Text = Annotated[StrictStr, AfterValidator(_plain_text),
+                 Field(json_schema_extra={"pattern": "^[^\\x00]*$"})]
+
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc3339(value: object) -> object:
+    # Pydantic also takes numbers and "0.5" as Unix times; the schema promises a date-time.
+    if not (isinstance(value, str) and _RFC3339.fullmatch(value)):
+        raise ValueError("give an ISO 8601 date-time with a time zone offset")
+    return value
+
+
+def _in_utc_range(value: datetime) -> datetime:
+    try:
+        value.astimezone(UTC)  # year 1 at +01:00 is year 0 in UTC, which does not exist
+    except OverflowError:
+        raise ValueError("is outside the calendar's range") from None
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]  # as sent, any offset
+StoredMoment = Annotated[Moment, AfterValidator(_in_utc_range)]  # one we keep, in UTC
+
+
 class TokenRequest(Strict):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    username: Annotated[Text, Field(min_length=1, max_length=64)]
+    password: Annotated[Text, Field(min_length=1, max_length=256)]
 
 
 class TokenResponse(Strict):
@@ -33,7 +73,11 @@ class TokenResponse(Strict):
 
 
 class TicketRequest(Strict):
-    ticket: str = Field(min_length=10, max_length=100)
+    ticket: Annotated[Text, Field(min_length=10, max_length=100)]
+
+
+class UnlockRequest(Strict):
+    password: str = Field(min_length=1, max_length=256)
 
 
 class Health(Strict):
@@ -61,24 +105,24 @@ class ErrorBody(Strict):
 
 Source = Literal["direct", "reported_by_staff", "reported_by_prisoner", "document"]
 Concern = Literal["low", "medium", "high"]
-Code = Annotated[StrictStr, Field(min_length=1, max_length=32)]
+Code = Annotated[Text, Field(min_length=1, max_length=32)]
 
 
 class ObservationPayload(Strict):
     """What the officer wrote. The author is the token's user, never a field here."""
 
-    prisoner_id: Annotated[StrictStr, Field(min_length=1, max_length=36)]
-    occurred_at: AwareDatetime
-    recorded_at: AwareDatetime | None = None
+    prisoner_id: Annotated[Text, Field(min_length=1, max_length=36)]
+    occurred_at: StoredMoment
+    recorded_at: StoredMoment | None = None
     location: Code
     catalogue_version: Code
     indicators: Annotated[list[Code], Field(min_length=1, max_length=30)]
-    facts: Annotated[StrictStr, Field(min_length=1, max_length=4000)]
-    assessment: Annotated[StrictStr, Field(max_length=4000)] | None = None
+    facts: Annotated[Text, Field(min_length=1, max_length=4000)]
+    assessment: Annotated[Text, Field(max_length=4000)] | None = None
     source: Source
     concern: Concern
     flag: StrictBool = False
-    flag_reason: Annotated[StrictStr, Field(max_length=1000)] | None = None
+    flag_reason: Annotated[Text, Field(max_length=1000)] | None = None
 
     @model_validator(mode="after")
     def _checks(self) -> ObservationPayload:
@@ -150,7 +194,7 @@ class MyObservations(Strict):
 
 
 class AddendumRequest(Strict):
-    text: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+    text: Annotated[Text, Field(min_length=1, max_length=2000)]
 
 
 class AddendumCreated(Strict):

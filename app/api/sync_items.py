@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.api.errors import field_message, printable
 from app.api.schemas import ObservationPayload
 from app.services.observations import FieldError, Item, ObservationInput
 from app.services.sealing import SealError, SealingRing
@@ -25,10 +26,10 @@ def parse_item(raw: Any, ring: SealingRing) -> Item:
         return Item("", error=FieldError("item", "Each item must be a JSON object."))
     item_id = raw.get("id")
     if not _is_uuid(item_id):
-        return Item(item_id if isinstance(item_id, str) else "",
+        return Item(printable(item_id)[:64] if isinstance(item_id, str) else "",
                     error=FieldError("id", "Must be a lower-case UUID made on the device."))
     if extra := sorted(raw.keys() - ITEM_FIELDS):
-        return Item(item_id, error=FieldError(extra[0], "Unknown field."))
+        return Item(item_id, error=FieldError(printable(extra[0])[:64], "Unknown field."))
     if ("payload" in raw) == ("sealed" in raw):
         return Item(item_id, error=FieldError("payload", "Give either payload or sealed."))
     payload = raw.get("payload")
@@ -53,8 +54,8 @@ def _is_uuid(value: Any) -> bool:
 
 def _field_error(error: ValidationError) -> FieldError:
     first = error.errors(include_url=False)[0]
-    message = str(first.get("msg", "Invalid.")).removeprefix("Value error, ")
-    field = ".".join(str(part) for part in first.get("loc", ()))
+    message = field_message(first)
+    field = ".".join(printable(str(part)) for part in first.get("loc", ()))[:200]
     if not field and ": " in message:  # model-level checks name their field first
         field, message = message.split(": ", 1)
     return FieldError(field or "payload", message[:300])

@@ -70,7 +70,8 @@ class SealingRing:
                             f"key {kid}") from None
         try:
             payload = json.loads((plaintext or b"").decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        # RecursionError: JSON nested deeper than the parser goes; no entry looks like that.
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise SealError("sealed entry does not contain JSON") from None
         if not isinstance(payload, dict):
             raise SealError("sealed entry must contain a JSON object")
