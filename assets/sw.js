@@ -1,6 +1,7 @@
 // Wingwatch service worker: keeps the app shell so the capture page loads and reloads with no
-// network. It never caches /api/ or the Reflex websocket, and it never syncs: entries are sent by
-// the page (a service worker's fetches escape the page's offline state and its locks).
+// network. It never caches /api/, the Reflex websocket or a no-store response, and it never
+// syncs: entries are sent by the page (a service worker's fetches escape the page's offline
+// state and its locks).
 "use strict";
 
 const SHELL = "wingwatch-shell-v1";
@@ -29,9 +30,15 @@ async function keep(urls) {
   await Promise.all(urls.filter(cacheable).map(async (url) => {
     try {
       const response = await fetch(url, { credentials: "same-origin" });
-      if (response.ok) await cache.put(key(url), await plain(response));
+      if (storable(response)) await cache.put(key(url), await plain(response));
     } catch (_) { /* offline now: it will be kept on the next visit */ }
   }));
+}
+
+// The server marks what holds personal data or a token no-store (or private): never kept here,
+// whatever its path.
+function storable(response) {
+  return response.ok && !/no-store|private/i.test(response.headers.get("Cache-Control") || "");
 }
 
 function cacheable(url) {
@@ -64,7 +71,7 @@ async function cacheFirst(request) {
   const cached = await caches.match(key(request.url));
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok) (await caches.open(SHELL)).put(key(request.url), response.clone());
+  if (storable(response)) (await caches.open(SHELL)).put(key(request.url), response.clone());
   return response;
 }
 
@@ -73,7 +80,7 @@ async function cacheFirst(request) {
 async function networkFirst(request) {
   try {
     const response = await fetch(request);
-    if (response.ok) (await caches.open(SHELL)).put(key(request.url), await plain(response.clone()));
+    if (storable(response)) (await caches.open(SHELL)).put(key(request.url), await plain(response.clone()));
     return response;
   } catch (error) {
     const cached = await caches.match(key(request.url));

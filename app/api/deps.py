@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Iterator
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from app.api.errors import ApiError
 from app.db import unit_of_work
 from app.policy import OFFICER
-from app.runtime import signing_keys
+from app.runtime import session_cookie_name, signing_keys
 from app.services import tokens, web_sessions
 from app.services.accounts import Identity, load_identity
 from app.settings import get_settings
@@ -46,7 +46,13 @@ def bearer_identity(authorization: Annotated[str | None, Header()] = None) -> Id
     return identity
 
 
+def session_key(request: Request) -> str | None:
+    return request.cookies.get(session_cookie_name())
+
+
 DB = Annotated[Session, Depends(db_session)]
+# The browser session's key from its HttpOnly cookie, whose name depends on TLS (cookie_name).
+SessionKey = Annotated[str | None, Depends(session_key)]
 CurrentUser = Annotated[Identity, Depends(bearer_identity)]
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Cookie, FastAPI, Header, Request, Response
+from fastapi import APIRouter, FastAPI, Header, Request, Response
 from sqlalchemy import text
 
 from app.api import errors, observations
-from app.api.deps import DB, CurrentUser
-from app.runtime import session_timeouts, sign_audit_head, signing_keys
+from app.api.deps import DB, CurrentUser, SessionKey
+from app.runtime import session_cookie_name, session_timeouts, sign_audit_head, signing_keys
 from app.api.schemas import Caller, ErrorBody, Health, TicketRequest, TokenRequest, TokenResponse
 from app.clock import utc_now
 from app.db import unit_of_work
@@ -62,7 +62,7 @@ def _token_response(user_id: str, role: str, now, session_id: int | None = None
 
 @router.post("/auth/session-token", response_model=TokenResponse, tags=["auth"],
              include_in_schema=False)
-def token_for_browser_session(ww_session: str | None = Cookie(default=None),
+def token_for_browser_session(ww_session: SessionKey,
                               x_wingwatch: str | None = Header(default=None)) -> TokenResponse:
     """The capture page's bearer token, from the signed-in browser's HttpOnly cookie.
 
@@ -94,26 +94,28 @@ def open_browser_session(body: TicketRequest, db: DB, response: Response) -> Res
         raise errors.ApiError(400, "invalid_ticket", "Sign-in expired. Please sign in again.")
     settings = get_settings()
     response.status_code = 204
-    response.set_cookie(web_sessions.COOKIE_NAME, key, max_age=settings.session_max_seconds, path="/",
+    response.set_cookie(session_cookie_name(), key, max_age=settings.session_max_seconds, path="/",
                         httponly=True, samesite="strict", secure=settings.secure_cookies)
     return response
 
 
 @router.delete("/auth/session", status_code=204, tags=["auth"], include_in_schema=False)
 def close_browser_session(db: DB, response: Response,
-                          ww_session: str | None = Cookie(default=None)) -> Response:
+                          ww_session: SessionKey) -> Response:
     """Sign-out: end the server session (if any) and drop the cookie."""
     web_sessions.end(db, ww_session, utc_now())
     response.status_code = 204
-    response.delete_cookie(web_sessions.COOKIE_NAME, path="/", httponly=True, samesite="strict",
+    response.delete_cookie(session_cookie_name(), path="/", httponly=True, samesite="strict",
                            secure=get_settings().secure_cookies)
     return response
 
 
 def build_api() -> FastAPI:
+    # Swagger UI would load its script from a third-party CDN onto our origin: off by default.
+    docs_url = f"{PREFIX}/docs" if get_settings().api_docs else None
     api = FastAPI(
         title="Wingwatch API", version="1.0.0",
-        openapi_url=f"{PREFIX}/openapi.json", docs_url=f"{PREFIX}/docs", redoc_url=None,
+        openapi_url=f"{PREFIX}/openapi.json", docs_url=docs_url, redoc_url=None,
     )
     errors.install(api)
     api.include_router(router)

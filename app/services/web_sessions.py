@@ -20,9 +20,16 @@ from app.models import User, WebSession
 from app.services.accounts import Identity, load_identity, log_auth
 from app.services.passwords import verify_password
 
-COOKIE_NAME = "ww_session"  # the HttpOnly cookie that carries the session key
+COOKIE_NAME = "ww_session"  # the HttpOnly cookie that carries the session key (see cookie_name)
 TICKET_LIFETIME = timedelta(seconds=60)
 MAX_UNLOCK_FAILURES = 5
+
+
+def cookie_name(secure: bool) -> str:
+    """The cookie's name. Behind TLS it is `__Host-` (Secure, Path=/, no Domain): browsers then
+    bind it to our exact origin, so no other service behind a shared proxy can set or shadow it.
+    Browsers accept the prefix only with Secure, so plain-http localhost keeps the plain name."""
+    return f"__Host-{COOKIE_NAME}" if secure else COOKIE_NAME
 
 
 @dataclass(frozen=True)
