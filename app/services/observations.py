@@ -81,8 +81,9 @@ def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now
            ctx: IngestContext) -> list[ItemResult]:
     """Store what is new, recognise retries, reject what is wrong — one result per item."""
     candidates = [item for item in items if item.observation is not None]
-    stored = dict(db.execute(select(Observation.id, Observation.payload_hash)
-                             .where(Observation.id.in_([i.id for i in candidates]))).all())
+    stored = {obs_id: (payload_hash, author_id) for obs_id, payload_hash, author_id in db.execute(
+        select(Observation.id, Observation.payload_hash, Observation.author_id)
+        .where(Observation.id.in_([i.id for i in candidates])))}
     prisoners = {p.id: p for p in db.scalars(select(Prisoner).where(
         Prisoner.id.in_({i.observation.prisoner_id for i in candidates})))}
     results: list[ItemResult] = []
@@ -91,15 +92,12 @@ def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now
         if item.error is not None or item.observation is None:
             results.append(ItemResult(item.id, "rejected", item.error))
         elif item.id in stored:
-            same = stored[item.id] == item.payload_hash
-            results.append(ItemResult(item.id, "duplicate" if same else "conflict", None if same
-                                      else FieldError("id", "This id was stored before with "
-                                                            "different content; nothing changed.")))
+            results.append(_repeat(item, stored[item.id], author))
         elif error := _problem(item.observation, author, prisoners, ctx, now):
             results.append(ItemResult(item.id, "rejected", error))
         else:
             rows.append(_row(item, author, device_id, prisoners, ctx, now))
-            stored[item.id] = item.payload_hash or ""
+            stored[item.id] = (item.payload_hash or "", author.user_id)
             results.append(ItemResult(item.id, "created"))
     if rows:
         db.execute(insert(Observation), rows)
@@ -109,6 +107,19 @@ def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now
             trends.counted(row, ctx.catalogues[row["catalogue_version"]], row["id"] in raised)
             for row in rows), ctx.zone)
     return results
+
+
+def _repeat(item: Item, stored: tuple[str | None, str], author: Identity) -> ItemResult:
+    """An id seen before. Authorship comes first: were another officer's id with the same
+    payload a `duplicate`, the answer would confirm what that officer wrote."""
+    payload_hash, author_id = stored
+    if author_id != author.user_id:
+        return ItemResult(item.id, "conflict", FieldError(
+            "id", "This id is already taken; nothing changed. Save the entry again as new."))
+    if payload_hash == item.payload_hash:
+        return ItemResult(item.id, "duplicate")
+    return ItemResult(item.id, "conflict", FieldError(
+        "id", "This id was stored before with different content; nothing changed."))
 
 
 def _problem(obs: ObservationInput, author: Identity, prisoners: dict[str, Prisoner],
