@@ -71,9 +71,10 @@ def build(case: Case) -> tuple[TrendsView, Report]:
         filters=f, weeks=by_week,
         wings=[WingCount(f"w{n}", sum(c for c, _, _ in w), sum(p for _, p, _ in w))
                for n, w in enumerate(case.grid)],
-        # filtered to C03, the category's count is the period's total; else another number
+        # every entry names one category: C03 for concerns, C11 for protective ones
         categories=[CategoryCount("C03", "concern", total, 7)] if category
-        else [CategoryCount("C03", "concern", 9, 3)],
+        else [CategoryCount("C03", "concern", sum(w.concern for w in by_week), 3),
+              CategoryCount("C11", "protective", sum(w.protective for w in by_week), 8)],
         risers=[], screening=ScreeningSummary(open_now=0, awaiting_decision=0, overdue=0))
     view = trends_view(report, places, catalogue.current(),
                        TrendFilters(prison="DPC", category=category or "", weeks=12))
@@ -102,6 +103,12 @@ def relations(view: TrendsView, filtered: bool) -> list[tuple[str, list[str]]]:
               (tiles["Protective"], [r[2] for r in wings])]
     if filtered:  # the one category's count this period is the period's total
         found.append((tiles["Observations"], [view.categories.rows[0][2]]))
+    # Every concern entry names a concern category, so with one such category not "0" its count
+    # is the Concern tile; with no concerns at all, the same holds for the protective ones.
+    for kind in ("Concern", "Protective"):
+        rows = [r[2] for r in view.categories.rows if r[1] == kind and r[2] != "0"]
+        if len(rows) == 1 and (kind == "Concern" or tiles["Concern"] == "0"):
+            found.append((tiles[kind], rows))
     return found
 
 

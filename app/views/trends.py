@@ -329,7 +329,21 @@ def _cells(report: Report, wings: list[tuple[str, int, int]],
                   for k in ("concern", "protective")]
     if report.filters.category and categories:  # its one row's count is the period's total
         relations += [[("all", "total"), ("category", 0, "current")]]
+    relations += _sole_categories(categories, counts[("all", "concern")])
     return Cells(counts, suppress(counts, relations))
+
+
+def _sole_categories(categories: list[CategoryCount], concern: int) -> list[list[Hashable]]:
+    """A category that equals its kind's tile. Each concern observation names a concern
+    category, so when only one has any this period, its count is the Concern tile; with no
+    concerns at all, the same goes for the protective ones. Zeros are shown, so a reader sees it.
+    """
+    found = []
+    for kind in ("concern", "protective"):
+        rows = [i for i, c in enumerate(categories) if c.kind == kind and c.current]
+        if len(rows) == 1 and (kind == "concern" or not concern):
+            found.append([("all", kind), ("category", rows[0], "current")])
+    return found
 
 
 def _wing_rows(report: Report, places: list[Place]) -> list[tuple[str, int, int]]:
