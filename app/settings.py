@@ -65,6 +65,7 @@ class Settings:
     lockout_failures: int
     lockout_window_seconds: int
     lockout_seconds: int
+    max_request_bytes: int
     jwt_issuer: str
     jwt_audience: str
     secure_cookies: bool
@@ -106,6 +107,8 @@ def get_settings() -> Settings:
         lockout_failures=5,
         lockout_window_seconds=15 * 60,
         lockout_seconds=15 * 60,
+        # Larger API request bodies get 413 unread; 500 typical sealed entries take ~0.8 MiB.
+        max_request_bytes=_int("WINGWATCH_MAX_REQUEST_BYTES", 2 * 1024 * 1024),
         jwt_issuer=os.environ.get("WINGWATCH_JWT_ISSUER", "wingwatch"),
         jwt_audience=os.environ.get("WINGWATCH_JWT_AUDIENCE", "wingwatch-api"),
         # An https origin means TLS in front: the session cookie is then Secure and __Host-.

@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI, Header, Request, Response
 from sqlalchemy import text
 
 from app.api import errors, observations
+from app.api.limits import BodyLimit
 from app.api.deps import DB, CurrentUser, SessionKey
 from app.runtime import session_cookie_name, session_timeouts, sign_audit_head, signing_keys
 from app.api.schemas import Caller, ErrorBody, Health, TicketRequest, TokenRequest, TokenResponse
@@ -118,6 +119,7 @@ def build_api() -> FastAPI:
         openapi_url=f"{PREFIX}/openapi.json", docs_url=docs_url, redoc_url=None,
     )
     errors.install(api)
+    api.add_middleware(BodyLimit, max_bytes=get_settings().max_request_bytes)
     api.include_router(router)
     api.include_router(observations.router)
     return api
