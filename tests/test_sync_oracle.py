@@ -7,7 +7,7 @@ import uuid
 
 from app.policy import OFFICER
 from tests.conftest import TEST_PASSWORD
-from tests.helpers import api_client, bearer, bootstrap, observation_payload
+from tests.helpers import api_client, bearer, bootstrap, indicator_codes, observation_payload
 
 SYNC = "/api/v1/observations/sync"
 
@@ -21,7 +21,9 @@ def send(headers: dict[str, str], *items: dict) -> list[dict]:
 
 def officer1_entry() -> dict:
     prisoner = bootstrap("officer1")["roster"][11]["id"]
-    item = {"id": str(uuid.uuid4()), "payload": observation_payload(prisoner)}
+    protective = indicator_codes("protective")[:1]  # never part of another test's pattern
+    item = {"id": str(uuid.uuid4()),
+            "payload": observation_payload(prisoner, indicators=protective)}
     assert send(bearer("officer1"), item)[0]["status"] == "created"
     return item
 

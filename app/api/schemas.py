@@ -34,9 +34,10 @@ def _plain_text(value: str) -> str:
     return value
 
 
-# Every string a client sends. The schema says so too, so generated clients keep to it.
-Text = Annotated[StrictStr, AfterValidator(_plain_text),
-                 Field(json_schema_extra={"pattern": "^[^\\x00]*$"})]
+# Every string a client sends: Annotated[Text, Field(<lengths>), Plain]. Plain comes after the
+# lengths, so a string too long is told so; the schema states the NUL rule too.
+Text = Annotated[StrictStr, Field(json_schema_extra={"pattern": "^[^\\x00]*$"})]
+Plain = AfterValidator(_plain_text)
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
 
@@ -61,8 +62,8 @@ StoredMoment = Annotated[Moment, AfterValidator(_in_utc_range)]  # one we keep, 
 
 
 class TokenRequest(Strict):
-    username: Annotated[Text, Field(min_length=1, max_length=64)]
-    password: Annotated[Text, Field(min_length=1, max_length=256)]
+    username: Annotated[Text, Field(min_length=1, max_length=64), Plain]
+    password: Annotated[Text, Field(min_length=1, max_length=256), Plain]
 
 
 class TokenResponse(Strict):
@@ -73,7 +74,7 @@ class TokenResponse(Strict):
 
 
 class TicketRequest(Strict):
-    ticket: Annotated[Text, Field(min_length=10, max_length=100)]
+    ticket: Annotated[Text, Field(min_length=10, max_length=100), Plain]
 
 
 class UnlockRequest(Strict):
@@ -105,24 +106,24 @@ class ErrorBody(Strict):
 
 Source = Literal["direct", "reported_by_staff", "reported_by_prisoner", "document"]
 Concern = Literal["low", "medium", "high"]
-Code = Annotated[Text, Field(min_length=1, max_length=32)]
+Code = Annotated[Text, Field(min_length=1, max_length=32), Plain]
 
 
 class ObservationPayload(Strict):
     """What the officer wrote. The author is the token's user, never a field here."""
 
-    prisoner_id: Annotated[Text, Field(min_length=1, max_length=36)]
+    prisoner_id: Annotated[Text, Field(min_length=1, max_length=36), Plain]
     occurred_at: StoredMoment
     recorded_at: StoredMoment | None = None
     location: Code
     catalogue_version: Code
     indicators: Annotated[list[Code], Field(min_length=1, max_length=30)]
-    facts: Annotated[Text, Field(min_length=1, max_length=4000)]
-    assessment: Annotated[Text, Field(max_length=4000)] | None = None
+    facts: Annotated[Text, Field(min_length=1, max_length=4000), Plain]
+    assessment: Annotated[Text, Field(max_length=4000), Plain] | None = None
     source: Source
     concern: Concern
     flag: StrictBool = False
-    flag_reason: Annotated[Text, Field(max_length=1000)] | None = None
+    flag_reason: Annotated[Text, Field(max_length=1000), Plain] | None = None
 
     @model_validator(mode="after")
     def _checks(self) -> ObservationPayload:
@@ -194,7 +195,7 @@ class MyObservations(Strict):
 
 
 class AddendumRequest(Strict):
-    text: Annotated[Text, Field(min_length=1, max_length=2000)]
+    text: Annotated[Text, Field(min_length=1, max_length=2000), Plain]
 
 
 class AddendumCreated(Strict):
