@@ -136,6 +136,17 @@ class LoginThrottle(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+class LoginAddressThrottle(Base):
+    """Failed sign-ins per client address in the current window: slows password spraying
+    across many usernames, and a stranger locking out a known user."""
+
+    __tablename__ = "login_address_throttle"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class AuthLog(Base):
     """Every sign-in attempt, sign-out, lock and refusal. Append-only by convention; the
     hash-chained audit log of observations is a separate table."""

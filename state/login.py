@@ -9,7 +9,13 @@ from app.clock import utc_now
 from app.db import unit_of_work
 from app.runtime import sign_audit_head
 from app.services import web_sessions
-from app.services.accounts import INVALID_MESSAGE, LOCKED_MESSAGE, SignIn, authenticate
+from app.services.accounts import (
+    INVALID_MESSAGE,
+    LOCKED_MESSAGE,
+    THROTTLED_MESSAGE,
+    SignIn,
+    authenticate,
+)
 from state.identity import live_session
 
 
@@ -37,9 +43,14 @@ class LoginState(rx.State):
             return None
         now = utc_now()
         with unit_of_work() as db:
-            outcome, identity = authenticate(db, username, password, now, channel="web")
+            # The tab's address as Reflex saw it (X-Forwarded-For only via trusted_proxy_hops).
+            outcome, identity = authenticate(db, username, password, now, channel="web",
+                                             address=self.router.session.client_ip)
             ticket = web_sessions.start(db, identity, now) if identity else None
         sign_audit_head()
+        if outcome is SignIn.THROTTLED:
+            self.error = THROTTLED_MESSAGE
+            return None
         if outcome is SignIn.LOCKED:
             self.error = LOCKED_MESSAGE
             return None

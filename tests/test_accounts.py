@@ -42,7 +42,8 @@ def events(username: str) -> list[str]:
 
 def page_sign_in(username: str, password: str) -> str:
     """The sign-in page's handler, run as Reflex would; returns the error it shows."""
-    page = SimpleNamespace(error="")
+    page = SimpleNamespace(error="", router=SimpleNamespace(
+        session=SimpleNamespace(client_ip=f"tab-{secrets.token_hex(4)}")))
     LoginState.event_handlers["sign_in"].fn(page, {"username": username, "password": password})
     return page.error
 

@@ -3,15 +3,42 @@ client address, and a /health that takes no write lock."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
+import secrets
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
+from types import SimpleNamespace
 
+from fastapi.testclient import TestClient
+
+from app.api import build_api
+from app.db import unit_of_work
 from app.policy import OFFICER
 from app.services import sealing
+from app.services.accounts import (
+    INVALID_MESSAGE,
+    THROTTLED_MESSAGE,
+    AddressPolicy,
+    SignIn,
+    authenticate,
+)
 from app.settings import get_settings
+from state.login import LoginState
 from tests.conftest import TEST_PASSWORD
-from tests.helpers import api_client, bearer, bootstrap, indicator_codes, observation_payload
+from tests.helpers import (
+    DEMO_PASSWORD,
+    T0,
+    api_client,
+    bearer,
+    bootstrap,
+    indicator_codes,
+    observation_payload,
+)
+
+MINUTE = timedelta(minutes=1)
 
 SYNC = "/api/v1/observations/sync"
 FACTS = "Stood at the door of cell 14 for the whole association hour and said to two others " \
@@ -57,3 +84,67 @@ def test_a_full_batch_of_500_sealed_everyday_entries_fits(make_user):
         **bearer(make_user(OFFICER), TEST_PASSWORD), "content-type": "application/json"})
     assert response.status_code == 200, response.text
     assert {r["error"]["field"] for r in response.json()["results"]} == {"prisoner_id"}
+
+
+# --- sign-in throttled per client address ---------------------------------------------------
+
+def attempt_from(address: str, username: str, password: str = "wrong", at=T0) -> SignIn:
+    with unit_of_work() as db:
+        outcome, _ = authenticate(db, username, password, at, channel="api", address=address)
+    return outcome
+
+
+def spray(address: str, at=T0) -> list[SignIn]:
+    """One wrong password for each of ADDRESS_FAILURES different usernames, one address."""
+    return [attempt_from(address, f"spray-{secrets.token_hex(4)}", at=at)
+            for _ in range(AddressPolicy().failures)]
+
+
+def test_password_spraying_from_one_address_is_throttled(make_user):
+    address = f"203.0.113.{secrets.randbelow(250)}-{secrets.token_hex(2)}"
+    assert set(spray(address)) == {SignIn.INVALID}
+    victim = make_user(OFFICER)
+    # Even the right password is not tried from there until the window has passed.
+    assert attempt_from(address, victim, TEST_PASSWORD, T0 + MINUTE) is SignIn.THROTTLED
+    assert attempt_from(f"{address}-other", victim, TEST_PASSWORD, T0 + MINUTE) is SignIn.OK
+    later = T0 + AddressPolicy().window + MINUTE
+    assert attempt_from(address, victim, TEST_PASSWORD, later) is SignIn.OK
+
+
+def test_a_throttled_address_cannot_push_a_users_lock_out(make_user):
+    address = f"198.51.100.7-{secrets.token_hex(2)}"
+    spray(address)
+    victim = make_user(OFFICER)
+    for _ in range(10):
+        assert attempt_from(address, victim, at=T0 + MINUTE) is SignIn.THROTTLED
+    assert attempt_from("192.0.2.1", victim, TEST_PASSWORD, T0 + MINUTE) is SignIn.OK
+
+
+def test_the_api_answers_429_with_retry_after_when_the_address_is_throttled():
+    # TestClient's requests all come from one address ("testclient"): use a window of our own.
+    client = TestClient(build_api(), client=(f"192.0.2.{secrets.randbelow(250)}", 50000))
+    for _ in range(AddressPolicy().failures):
+        response = client.post("/api/v1/auth/token", json={"username": f"g-{secrets.token_hex(4)}",
+                                                           "password": "wrong"})
+        assert response.status_code == 401
+    response = client.post("/api/v1/auth/token", json={"username": "officer1",
+                                                       "password": DEMO_PASSWORD})
+    assert response.status_code == 429, response.text
+    assert 0 < int(response.headers["Retry-After"]) <= AddressPolicy().window.total_seconds()
+    assert response.json()["error"]["code"] == "too_many_attempts"
+
+
+def test_the_sign_in_page_is_throttled_by_the_tabs_address(make_user):
+    address = f"192.0.2.99-{secrets.token_hex(2)}"
+    page = SimpleNamespace(error="", router=SimpleNamespace(
+        session=SimpleNamespace(client_ip=address)))
+    def sign_in(username: str, password: str) -> str:
+        outcome = LoginState.event_handlers["sign_in"].fn(
+            page, {"username": username, "password": password})
+        if inspect.iscoroutine(outcome):
+            asyncio.run(outcome)
+        return page.error
+
+    for _ in range(AddressPolicy().failures):
+        assert sign_in(f"g-{secrets.token_hex(4)}", "wrong") == INVALID_MESSAGE
+    assert sign_in(make_user(OFFICER), TEST_PASSWORD) == THROTTLED_MESSAGE

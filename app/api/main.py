@@ -15,11 +15,18 @@ from app.api.schemas import Caller, ErrorBody, Health, TicketRequest, TokenReque
 from app.clock import utc_now
 from app.db import unit_of_work
 from app.services import tokens, web_sessions
-from app.services.accounts import INVALID_MESSAGE, LOCKED_MESSAGE, SignIn, authenticate
+from app.services.accounts import (
+    INVALID_MESSAGE,
+    LOCKED_MESSAGE,
+    THROTTLED_MESSAGE,
+    SignIn,
+    address_retry_after,
+    authenticate,
+)
 from app.settings import get_settings
 
 PREFIX = "/api/v1"
-_ERRORS = {status: {"model": ErrorBody} for status in (400, 401, 422, 423)}
+_ERRORS = {status: {"model": ErrorBody} for status in (400, 401, 413, 422, 423)}
 
 router = APIRouter(prefix=PREFIX, responses=_ERRORS)
 
@@ -36,14 +43,20 @@ def health(response: Response) -> Health:
     return Health(status="ok", database="ok")
 
 
-@router.post("/auth/token", response_model=TokenResponse, tags=["auth"])
+@router.post("/auth/token", response_model=TokenResponse, tags=["auth"],
+             responses={429: {"model": ErrorBody}})
 def issue_token(body: TokenRequest, db: DB, request: Request) -> TokenResponse:
     """Exchange username and password for a bearer token (at most 15 minutes)."""
     settings = get_settings()
     now = utc_now()
-    outcome, identity = authenticate(db, body.username, body.password, now, channel="api")
+    address = request.client.host if request.client else ""
+    outcome, identity = authenticate(db, body.username, body.password, now, channel="api",
+                                     address=address)
     db.commit()  # the attempt is logged whether or not the request succeeds
     sign_audit_head()
+    if outcome is SignIn.THROTTLED:
+        raise errors.ApiError(429, "too_many_attempts", THROTTLED_MESSAGE,
+                              {"Retry-After": str(address_retry_after(db, address, now) or 1)})
     if outcome is SignIn.LOCKED:
         raise errors.ApiError(423, "account_locked", LOCKED_MESSAGE,
                               {"Retry-After": str(settings.lockout_seconds)})

@@ -9,7 +9,7 @@ from enum import Enum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import AuthLog, LoginThrottle, User
+from app.models import AuthLog, LoginAddressThrottle, LoginThrottle, User
 from app.services import audit
 from app.services.passwords import verify_password
 
@@ -33,20 +33,34 @@ class LockoutPolicy:
     duration: timedelta = timedelta(minutes=15)
 
 
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Failed sign-ins allowed from one client address (any usernames) per fixed window.
+    Twenty is four officers' worth of lock-outs: a shared office behind one address does not
+    trip it with typos, a sprayer gets 80 guesses an hour instead of thousands."""
+
+    failures: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+
 class SignIn(Enum):
     OK = "ok"
     INVALID = "invalid"
     LOCKED = "locked"
+    THROTTLED = "throttled"  # too many failures from this address: not even checked
 
 
 # One message for unknown users and wrong passwords, so neither reveals which it was.
 INVALID_MESSAGE = "Wrong username or password."
 LOCKED_MESSAGE = "Too many failed attempts. This account is locked for 15 minutes."
+THROTTLED_MESSAGE = "Too many failed sign-ins from this device. Try again in 15 minutes."
 
 
 def normalise_username(username: str) -> str:
-    # NUL cannot be stored in PostgreSQL text: swap it, so the attempt is refused and logged.
-    return username.replace("\x00", "\ufffd").strip().lower()[:64]
+    # NUL cannot be stored in PostgreSQL text, nor a lone surrogate in any UTF-8: swap them, so
+    # the attempt is refused and logged.
+    text = username.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    return text.strip().lower()[:64]
 
 
 def identity_of(user: User) -> Identity:
@@ -81,12 +95,20 @@ def log_auth(db: Session, now: datetime, event: str, username: str, channel: str
 
 
 def authenticate(db: Session, username: str, password: str, now: datetime, channel: str,
-                 policy: LockoutPolicy = LockoutPolicy()) -> tuple[SignIn, Identity | None]:
-    """Check credentials, counting failures per username; every attempt is logged."""
+                 address: str = "", policy: LockoutPolicy = LockoutPolicy(),
+                 address_policy: AddressPolicy = AddressPolicy()
+                 ) -> tuple[SignIn, Identity | None]:
+    """Check credentials, counting failures per username and per client address (when known);
+    every attempt is logged. A throttled address is refused before the username is looked at,
+    so its attempts neither test a password nor count towards that user's lock-out."""
     name = normalise_username(username)
+    if address and address_retry_after(db, address, now, address_policy):
+        log_auth(db, now, "sign_in_refused_throttled", name, channel, detail=f"from {address}")
+        return SignIn.THROTTLED, None
     throttle = db.get(LoginThrottle, name) or LoginThrottle(username=name, failures=0)
     db.add(throttle)
     if throttle.locked_until and now < throttle.locked_until:
+        _count_address_failure(db, address, now, address_policy)
         log_auth(db, now, "sign_in_refused_locked", name, channel)
         return SignIn.LOCKED, None
 
@@ -98,6 +120,7 @@ def authenticate(db: Session, username: str, password: str, now: datetime, chann
         return SignIn.OK, identity_of(user)
 
     _count_failure(throttle, now, policy)
+    _count_address_failure(db, address, now, address_policy)
     locked = throttle.locked_until is not None and now < throttle.locked_until
     log_auth(db, now, "sign_in_failed", name, channel, user.id if user else None,
              "account locked" if locked else "")
@@ -112,3 +135,28 @@ def _count_failure(throttle: LoginThrottle, now: datetime, policy: LockoutPolicy
     if throttle.failures >= policy.failures:
         throttle.locked_until = now + policy.duration
         throttle.failures, throttle.window_started_at = 0, None
+
+
+def address_retry_after(db: Session, address: str, now: datetime,
+                        policy: AddressPolicy = AddressPolicy()) -> int:
+    """Seconds until this address may try again; 0 when it may now."""
+    row = db.get(LoginAddressThrottle, _address_key(address))
+    if row is None or row.failures < policy.failures:
+        return 0
+    return max(0, int((row.window_started_at + policy.window - now).total_seconds()))
+
+
+def _count_address_failure(db: Session, address: str, now: datetime,
+                           policy: AddressPolicy) -> None:
+    if not address:
+        return
+    key = _address_key(address)
+    row = db.get(LoginAddressThrottle, key)
+    if row is None or now - row.window_started_at > policy.window:
+        db.merge(LoginAddressThrottle(address=key, failures=1, window_started_at=now))
+    else:
+        row.failures += 1
+
+
+def _address_key(address: str) -> str:
+    return normalise_username(address)  # the same cleaning: an address is client-sent text too
