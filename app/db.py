@@ -63,3 +63,16 @@ def unit_of_work() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def ping() -> None:
+    """Reach the database with a plain SELECT outside any transaction. A unit of work would
+    begin IMMEDIATE on SQLite, taking the write lock and waiting behind every writer."""
+    connection = get_engine().raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.fetchall()
+        cursor.close()
+    finally:
+        connection.close()  # back to the pool, which rolls back whatever the driver began

@@ -7,15 +7,17 @@ import asyncio
 import inspect
 import json
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from app.api import build_api
-from app.db import unit_of_work
+from app.db import get_engine, unit_of_work
 from app.policy import OFFICER
 from app.services import sealing
 from app.services.accounts import (
@@ -148,3 +150,17 @@ def test_the_sign_in_page_is_throttled_by_the_tabs_address(make_user):
     for _ in range(AddressPolicy().failures):
         assert sign_in(f"g-{secrets.token_hex(4)}", "wrong") == INVALID_MESSAGE
     assert sign_in(make_user(OFFICER), TEST_PASSWORD) == THROTTLED_MESSAGE
+
+
+# --- /health takes no write lock ------------------------------------------------------------
+
+def test_health_answers_at_once_while_a_writer_holds_the_database():
+    with get_engine().connect() as writer:
+        # On SQLite this takes the write lock (BEGIN IMMEDIATE) and holds it until rollback.
+        writer.execute(text("UPDATE login_throttle SET failures = failures WHERE 1 = 0"))
+        started = time.monotonic()
+        response = api_client().get("/api/v1/health")
+        elapsed = time.monotonic() - started
+        writer.rollback()
+    assert response.status_code == 200, response.text
+    assert elapsed < 5, elapsed
