@@ -33,7 +33,7 @@ def setup(args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.database_url)
-    keyring.load(settings.keys_dir / "jwt")
+    keyring.load(settings.keys_dir / "jwt", utc_now())
     fieldcrypt.load_cipher(settings.keys_dir / "data")
     sealing.load_ring(settings.keys_dir / "sealing", utc_now())
     audit.load_key(settings.keys_dir)
@@ -94,8 +94,11 @@ def create_admin(args: argparse.Namespace) -> int:
 
 
 def rotate_token_key(_: argparse.Namespace) -> int:
-    kid = keyring.rotate(get_settings().keys_dir / "jwt")
-    print(f"New token signing key {kid}; restart the server to use it.")
+    """New signing key for bearer tokens; the old one verifies for the grace period."""
+    settings = get_settings()
+    kid = keyring.rotate(settings.keys_dir / "jwt", utc_now())
+    print(f"New token signing key {kid}; restart the server to use it. The old key verifies "
+          f"tokens for {settings.token_key_grace_hours} more hours.")
     return 0
 
 
@@ -170,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--name")
     admin.add_argument("--password-stdin", action="store_true")
     admin.set_defaults(run=create_admin)
-    commands.add_parser("rotate-token-key", help="Make a new signing key for bearer tokens."
+    commands.add_parser("rotate-token-key", help=rotate_token_key.__doc__
                         ).set_defaults(run=rotate_token_key)
     commands.add_parser("rotate-data-key", help=rotate_data_key.__doc__
                         ).set_defaults(run=rotate_data_key)

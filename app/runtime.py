@@ -23,7 +23,7 @@ from app.settings import get_settings
 
 @lru_cache(maxsize=1)
 def signing_keys() -> keyring.KeyRing:
-    return keyring.load(get_settings().keys_dir / "jwt")
+    return keyring.load(get_settings().keys_dir / "jwt", utc_now())
 
 
 @lru_cache(maxsize=1)

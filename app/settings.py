@@ -66,6 +66,7 @@ class Settings:
     lockout_window_seconds: int
     lockout_seconds: int
     max_request_bytes: int
+    token_key_grace_hours: int
     jwt_issuer: str
     jwt_audience: str
     secure_cookies: bool
@@ -109,6 +110,8 @@ def get_settings() -> Settings:
         lockout_seconds=15 * 60,
         # Larger API request bodies get 413 unread; 500 typical sealed entries take ~0.8 MiB.
         max_request_bytes=_int("WINGWATCH_MAX_REQUEST_BYTES", 2 * 1024 * 1024),
+        # A rotated-out token signing key verifies this long, then is deleted.
+        token_key_grace_hours=_int("WINGWATCH_TOKEN_KEY_GRACE_HOURS", 24),
         jwt_issuer=os.environ.get("WINGWATCH_JWT_ISSUER", "wingwatch"),
         jwt_audience=os.environ.get("WINGWATCH_JWT_AUDIENCE", "wingwatch-api"),
         # An https origin means TLS in front: the session cookie is then Secure and __Host-.

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from joserfc import jwe
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
+from app.services import keyfiles
 from app.settings import get_settings
 
 ALG, ENC = "RSA-OAEP-256", "A256GCM"
@@ -118,20 +118,6 @@ def seal(payload: dict[str, Any], public_jwk: dict[str, Any]) -> str:
 
 # --- key files ----------------------------------------------------------------------------------
 
-def _replace(path: Path, text: str) -> None:
-    # Atomic, so a server starting during a rotation never reads a half-written file.
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
-def _read_retired(directory: Path) -> dict[str, datetime]:
-    path = directory / "retired.json"
-    if not path.exists():
-        return {}
-    return {kid: datetime.fromisoformat(at) for kid, at in json.loads(path.read_text()).items()}
-
-
 def rotate(directory: Path, now: datetime) -> str:
     """Make a new current key; the old one is marked retired at `now` and kept for the grace."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -139,18 +125,8 @@ def rotate(directory: Path, now: datetime) -> str:
     pem = rsa.generate_private_key(65537, KEY_BITS).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
-    fd = os.open(directory / f"{kid}.pem", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-    retired = _read_retired(directory)
-    if (directory / "current").exists():
-        retired[(directory / "current").read_text().strip()] = now
-    retired = {k: at for k, at in retired.items() if (directory / f"{k}.pem").exists()}
-    # retired.json before current: a crash between the two leaves the old key still current
-    # (never dropped), rather than a non-current key with no retirement date (kept forever).
-    _replace(directory / "retired.json",
-             json.dumps({k: at.isoformat() for k, at in retired.items()}, indent=1))
-    _replace(directory / "current", kid)
+    keyfiles.write_private(directory / f"{kid}.pem", pem)
+    keyfiles.make_current(directory, kid, now)
     return kid
 
 
@@ -161,13 +137,13 @@ def load_ring(directory: Path, now: datetime) -> SealingRing:
         rotate(directory, now)
     current = (directory / "current").read_text().strip()
     grace = timedelta(days=get_settings().sealing_key_grace_days)
-    retired = _read_retired(directory)
+    retired = keyfiles.read_retired(directory)
     keys: dict[str, RSAKey] = {}
     for path in sorted(directory.glob("*.pem")):
         kid = path.stem
         if not _KID.fullmatch(kid):
             continue
-        if kid != current and kid in retired and now - retired[kid] > grace:
+        if keyfiles.expired(kid, current, retired, now, grace):
             path.unlink(missing_ok=True)  # missing_ok: another worker may be loading too
             continue
         keys[kid] = RSAKey.import_key(path.read_bytes(),

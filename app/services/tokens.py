@@ -42,10 +42,15 @@ def issue(ring: KeyRing, user_id: str, role: str, now: datetime, lifetime: timed
                       headers={"kid": ring.current_kid})
 
 
-def verify(ring: KeyRing, token: str, issuer: str, audience: str) -> TokenClaims:
+def verify(ring: KeyRing, token: str, issuer: str, audience: str,
+           now: datetime | None = None) -> TokenClaims:
+    """The token's claims, or InvalidToken. `now` judges whether the kid's key has retired
+    (tests move it); `exp` and `iat` are PyJWT's to check, against the system clock."""
+    at = now or datetime.now(UTC)
     try:
         header = jwt.get_unverified_header(token)
-        key = ring.keys.get(header.get("kid", "")) if isinstance(header.get("kid"), str) else None
+        kid = header.get("kid")
+        key = ring.verifying_key(kid, at) if isinstance(kid, str) else None
         if key is None or header.get("alg") != ALGORITHM:
             raise InvalidToken("unknown kid or algorithm")
         claims = jwt.decode(
