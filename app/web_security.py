@@ -29,7 +29,7 @@ _API = "/api/"
 _OTHER_SITES = {"cross-site", "same-site"}
 _INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 _FEATURES = ("camera", "microphone", "geolocation", "payment", "usb", "serial", "hid",
-             "bluetooth", "display-capture", "midi")
+             "display-capture", "midi")
 _HSTS = "max-age=31536000"  # not includeSubDomains: the proxy's other services are not ours
 
 
