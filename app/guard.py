@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-import reflex as rx
 from reflex.middleware.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event
@@ -44,8 +43,8 @@ class EventGuard(Middleware):
             return _refuse()
         cookie = state.router.headers.cookie
         live = live_session(cookie, touch=key not in policy.ALLOWED_WHEN_LOCKED)
-        if live is None:
-            return _refuse([rx.redirect("/login")])
+        if live is None:  # signed out elsewhere, expired, or past the absolute limit:
+            return _refuse([SessionState.enter_page])  # which forgets the tab and leaves
         if live.status is Status.LOCKED and key not in policy.ALLOWED_WHEN_LOCKED:
             return _refuse([SessionState.enter_page])  # the page check puts the lock screen up
         if not policy.handler_allowed(key, live.identity.role):

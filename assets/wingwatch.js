@@ -99,9 +99,52 @@
         window.location.replace(response.ok ? home : "/login");
       });
     },
+    // Sign-out, expiry and the absolute limit all leave through here. The tab's session storage
+    // goes whole, Reflex's client token with it, so the sign-in page loads with a fresh token and
+    // nothing the previous user's pages held can be hydrated into the next user's.
     signedOut: function () {
+      sessionStorage.clear();
       return fetch("/api/v1/auth/session", { method: "DELETE", credentials: "same-origin" })
+        .catch(function () { /* offline: the server ends the session at its own limits */ })
         .finally(function () { window.location.replace("/login"); });
     },
+    // The capture island's sign-out: through Reflex when it is connected (which also resets this
+    // tab's page states on the server), else straight away.
+    signOut: function () {
+      var fallback = setTimeout(window.wingwatch.signedOut, 3000);
+      if (!click("ww-sign-out")) { clearTimeout(fallback); window.wingwatch.signedOut(); }
+    },
   };
+
+  // The sign-in form: the verifier is derived from the password before Reflex sends the form
+  // (capture phase, so this runs ahead of React's own submit handler).
+  document.addEventListener("submit", function (event) {
+    if (event.target && event.target.id === "login-form") window.wingwatch.prepareUnlock();
+  }, true);
+
+  // --- Signals from the server (state/session.ask_page) --------------------------------------
+  // A handler cannot call page code without eval, which the CSP forbids: it puts
+  // {"call", "args", "n"} into a hidden element's data-ww-signal, and this runs the named
+  // function if it is one of these. Each nonce runs once per tab, so a reload that hydrates the
+  // same value again does nothing.
+  var SIGNALS = {
+    signedIn: window.wingwatch.signedIn,
+    signedOut: window.wingwatch.signedOut,
+    print: function () { window.print(); },
+  };
+  var LAST_SIGNAL = "wingwatch.lastSignal";
+
+  function runSignals() {
+    document.querySelectorAll("[data-ww-signal]").forEach(function (el) {
+      var signal;
+      try { signal = JSON.parse(el.getAttribute("data-ww-signal") || "null"); } catch (_) { return; }
+      if (!signal || !SIGNALS.hasOwnProperty(signal.call) ||
+          sessionStorage.getItem(LAST_SIGNAL) === signal.n) return;
+      sessionStorage.setItem(LAST_SIGNAL, signal.n);
+      SIGNALS[signal.call].apply(null, Array.isArray(signal.args) ? signal.args : []);
+    });
+  }
+  new MutationObserver(runSignals).observe(document.documentElement, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["data-ww-signal"],
+  });
 })();

@@ -28,6 +28,12 @@ NAV = (
 )
 
 
+def page_signal(signal: rx.Var[str]) -> rx.Component:
+    """Where the server asks the page to run one of assets/wingwatch.js's functions
+    (state/session.ask_page): a data attribute the script watches, so no eval is needed."""
+    return rx.el.div(hidden=True, aria_hidden="true", custom_attrs={"data-ww-signal": signal})
+
+
 def demo_banner(show: bool) -> rx.Component:
     """Decided when the pages are compiled (at every start), so it shows even offline."""
     if not show:

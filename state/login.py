@@ -6,8 +6,7 @@ import reflex as rx
 
 from app import policy
 from app.clock import utc_now
-from app.db import unit_of_work
-from app.runtime import sign_audit_head
+from app.runtime import transaction
 from app.services import web_sessions
 from app.services.accounts import (
     INVALID_MESSAGE,
@@ -17,6 +16,7 @@ from app.services.accounts import (
     authenticate,
 )
 from state.identity import live_session
+from state.session import ask_page
 
 
 class LoginState(rx.State):
@@ -35,19 +35,18 @@ class LoginState(rx.State):
         return None
 
     @rx.event
-    def sign_in(self, form_data: dict):
+    async def sign_in(self, form_data: dict):
         username = str(form_data.get("username", ""))[:64]
         password = str(form_data.get("password", ""))[:256]
         if not username.strip() or not password:
             self.error = "Enter your username and password."
             return None
         now = utc_now()
-        with unit_of_work() as db:
+        with transaction() as db:
             # The tab's address as Reflex saw it (X-Forwarded-For only via trusted_proxy_hops).
             outcome, identity = authenticate(db, username, password, now, channel="web",
                                              address=self.router.session.client_ip)
             ticket = web_sessions.start(db, identity, now) if identity else None
-        sign_audit_head()
         if outcome is SignIn.THROTTLED:
             self.error = THROTTLED_MESSAGE
             return None
@@ -59,7 +58,8 @@ class LoginState(rx.State):
             return None
         self.error = ""
         # The page swaps the one-time ticket for the HttpOnly cookie, then loads the home page.
-        return rx.call_script(f"wingwatch.signedIn({ticket!r}, {policy.HOME[identity.role]!r})")
+        await ask_page(self, "signedIn", ticket, policy.HOME[identity.role])
+        return None
 
     @rx.event
     def route_home(self):

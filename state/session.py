@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+import json
+import secrets
+
 import reflex as rx
 
 from app import policy
 from app.clock import utc_now
-from app.db import unit_of_work
-from app.runtime import sign_audit_head
+from app.runtime import transaction
 from app.services import accounts, web_sessions
 from app.services.web_sessions import Status
 from app.settings import get_settings
 from state.identity import live_session, session_key
 
 UNLOCK_FAILED = "That password is not right."
+
+
+def _every_state_below(cls: type[rx.State]):
+    for substate in cls.get_substates():
+        yield substate
+        yield from _every_state_below(substate)
+
+
+async def forget_client(state: rx.State) -> None:
+    """Reset every page state this tab's client token holds on the server, not only the ones this
+    event loaded: the case, the queue and the trends a user read must not outlive their session
+    (with Redis they would otherwise wait there for the next hydrate under the same token)."""
+    root = state._get_root_state()
+    for cls in _every_state_below(type(root)):
+        await root.get_state(cls)
+    root.reset()
+
+
+async def ask_page(state: rx.State, call: str, *args: str) -> None:
+    """Have the page run `wingwatch.<call>(*args)` from assets/wingwatch.js, which offers a few
+    by name. Reflex's call_script would evaluate a string, which the Content-Security-Policy
+    forbids; a signal rendered into a hidden element's data attribute needs no eval. The nonce
+    lets the page run each signal once, and not again when a reload hydrates the same value."""
+    session = await state.get_state(SessionState)
+    session.signal = json.dumps({"call": call, "args": list(args), "n": secrets.token_hex(6)})
+
+
+async def leave(state: rx.State) -> None:
+    """Signed out, expired or past the absolute limit: forget the tab on the server, then the
+    page drops its client token, cookie and storage, and loads /login (a fresh Reflex state)."""
+    await forget_client(state)
+    await ask_page(state, "signedOut")
 
 
 class SessionState(rx.State):
@@ -25,15 +59,16 @@ class SessionState(rx.State):
     locked: bool = False
     unlock_error: str = ""
     idle_timeout_ms: int = 15 * 60 * 1000
+    signal: str = ""  # what the page should run next: ask_page
 
     @rx.event
-    def enter_page(self):
+    async def enter_page(self):
         """on_load of every signed-in page: who is this, and may they see this page?"""
         self.idle_timeout_ms = get_settings().idle_timeout_seconds * 1000
         live = live_session(self.router.headers.cookie, touch=True)
         if live is None:
-            self.reset()
-            return rx.redirect("/login")
+            await leave(self)
+            return None
         identity = live.identity
         self.display_name, self.role = identity.display_name, identity.role
         self.role_label = policy.ROLE_LABELS.get(identity.role, identity.role)
@@ -43,7 +78,7 @@ class SessionState(rx.State):
         self.page_allowed = policy.page_allowed(path, identity.role)
         self.page_checked = True
         if not self.page_allowed:
-            with unit_of_work() as db:
+            with transaction() as db:
                 accounts.log_auth(db, utc_now(), "page_refused", identity.username, "web",
                                   identity.user_id, self.router.url.path)
         return None
@@ -51,7 +86,7 @@ class SessionState(rx.State):
     @rx.event
     def lock(self):
         """The browser saw no input for the idle timeout: lock now."""
-        with unit_of_work() as db:
+        with transaction() as db:
             web_sessions.lock(db, session_key(self.router.headers.cookie), utc_now())
         self.locked = True
 
@@ -63,7 +98,7 @@ class SessionState(rx.State):
     def unlock(self, form_data: dict):
         password = str(form_data.get("password", ""))[:256]
         key = session_key(self.router.headers.cookie)
-        with unit_of_work() as db:
+        with transaction() as db:
             ok = web_sessions.unlock(db, key, password, utc_now())
         if ok:
             self.locked, self.unlock_error = False, ""
@@ -77,9 +112,7 @@ class SessionState(rx.State):
         self.unlock_error = ""
 
     @rx.event
-    def sign_out(self):
-        with unit_of_work() as db:
+    async def sign_out(self):
+        with transaction() as db:
             web_sessions.end(db, session_key(self.router.headers.cookie), utc_now())
-        sign_audit_head()
-        self.reset()
-        return rx.call_script("wingwatch.signedOut()")
+        await leave(self)

@@ -11,14 +11,14 @@ from dataclasses import replace
 import reflex as rx
 
 from app.clock import utc_now
-from app.db import unit_of_work
-from app.runtime import sign_audit_head
+from app.runtime import transaction
 from app.services import catalogue, trend_report, trends
 from app.services.accounts import Identity
 from app.services.trend_report import Place
 from app.views.trends import TrendFilters, TrendsView, to_csv, trends_view
 from state.identity import current_identity
 from state.screening_common import local_zone
+from state.session import ask_page
 
 ROUTE = "/trends"
 
@@ -98,9 +98,9 @@ class TrendsState(rx.State):
                                                           f"-{filters.end or 'this-week'}.csv")
 
     @rx.event
-    def print_view(self):
+    async def print_view(self):
         if self._export("print", "Print view opened.") is not None:
-            return rx.call_script("window.print()")
+            await ask_page(self, "print")
 
     def _export(self, what: str, done: str) -> tuple[TrendFilters, TrendsView] | None:
         """Made afresh from the URL's filters, not from what the browser holds, and audited."""
@@ -108,9 +108,8 @@ class TrendsState(rx.State):
         if who is None:
             return None
         filters, _, view = _build(who, self._query())
-        with unit_of_work() as db:
+        with transaction() as db:
             trend_report.log_export(db, who, what, filters.to_url(ROUTE), utc_now())
-        sign_audit_head()
         self.notice = f"{done} It is recorded in the audit log."
         return filters, view
 
@@ -121,7 +120,7 @@ def _build(who: Identity, query: dict[str, str]
     and wings: anything else falls back to 'all of yours' (TrendFilters.from_query)."""
     now, zone = utc_now(), local_zone()
     this_week = trends.week_of(now, zone)
-    with unit_of_work() as db:
+    with transaction() as db:
         places = trend_report.places(db, who)
         filters = TrendFilters.from_query(query, places, _category_labels(), this_week)
         report = trend_report.report(db, places, filters.for_report(places, this_week), now,

@@ -10,6 +10,7 @@ import reflex as rx
 
 from app.settings import get_settings
 from components import layout
+from app.pages.frame import hidden_trigger
 from components.capture_island import capture_island
 from state.session import SessionState
 
@@ -28,5 +29,8 @@ def page() -> rx.Component:
                     capture_island(idle_lock_ms=IDLE_LOCK_MS)),
             padding="16px", max_width="960px", margin="0 auto", width="100%",
         ),
+        # The island's "Sign out" clicks this (assets/wingwatch.js signOut).
+        hidden_trigger("ww-sign-out", SessionState.sign_out),
+        layout.page_signal(SessionState.signal),
         min_height="100vh",
     )

@@ -9,7 +9,7 @@ from components import layout
 from state.session import SessionState
 
 
-def _hidden_trigger(trigger_id: str, handler: rx.EventHandler, **attrs) -> rx.Component:
+def hidden_trigger(trigger_id: str, handler: rx.EventHandler, **attrs) -> rx.Component:
     # Clicked by assets/wingwatch.js, which has no other way to raise a Reflex event.
     return rx.el.button(id=trigger_id, on_click=handler, display="none", tab_index=-1,
                         aria_hidden="true", custom_attrs=attrs)
@@ -35,10 +35,12 @@ def signed_in_frame(*content: rx.Component) -> rx.Component:
                                SessionState.set_unlock_password, SessionState.sign_out,
                                SessionState.display_name),
             rx.cond(SessionState.page_checked,
-                    _hidden_trigger("ww-lock-trigger", SessionState.lock,
+                    hidden_trigger("ww-lock-trigger", SessionState.lock,
                                     **{"data-idle-ms": SessionState.idle_timeout_ms})),
         ),
-        _hidden_trigger("ww-keep-alive", SessionState.keep_alive),
+        hidden_trigger("ww-keep-alive", SessionState.keep_alive),
+        hidden_trigger("ww-sign-out", SessionState.sign_out),
+        layout.page_signal(SessionState.signal),
         min_height="100vh",
     )
 

@@ -7,6 +7,7 @@ import reflex as rx
 from app.settings import get_settings
 from components import layout
 from state.login import LoginState
+from state.session import SessionState
 
 ROUTE = "/login"
 TITLE = "Sign in — Wingwatch"
@@ -65,11 +66,13 @@ def page() -> rx.Component:
                         *([_demo_accounts()] if get_settings().demo else []),
                         spacing="4", width="100%",
                     ),
-                    on_submit=[rx.call_script("wingwatch.prepareUnlock()"), LoginState.sign_in],
+                    # assets/wingwatch.js derives the offline unlock verifier first (#login-form).
+                    on_submit=LoginState.sign_in, id="login-form",
                     reset_on_submit=False,
                 ),
                 size="4", width="min(440px, 94vw)",
             ),
             min_height="90vh", padding="16px",
         ),
+        layout.page_signal(SessionState.signal),
     )
