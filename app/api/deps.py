@@ -8,9 +8,10 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from app.api.errors import ApiError
+from app.clock import utc_now
 from app.db import unit_of_work
 from app.policy import OFFICER
-from app.runtime import session_cookie_name, signing_keys
+from app.runtime import session_cookie_name, session_timeouts, signing_keys
 from app.services import tokens, web_sessions
 from app.services.accounts import Identity, load_identity
 from app.settings import get_settings
@@ -39,9 +40,11 @@ def bearer_identity(authorization: Annotated[str | None, Header()] = None) -> Id
         raise _unauthorised() from None
     with unit_of_work() as db:
         identity = load_identity(db, claims.user_id)
-        # A token made from a browser session dies with it: signing out ends both.
-        ended = claims.session_id is not None and not web_sessions.is_open(db, claims.session_id)
-    if identity is None or identity.role != claims.role or ended:
+        # A token made from a browser session works only while that session does: a lock, a
+        # sign-out or the end of the shift stops both.
+        refused = claims.session_id is not None and not web_sessions.usable(
+            db, claims.session_id, utc_now(), session_timeouts())
+    if identity is None or identity.role != claims.role or refused:
         raise _unauthorised()
     return identity
 

@@ -10,7 +10,8 @@ from app.api import errors, observations
 from app.api.limits import BodyLimit
 from app.api.deps import DB, CurrentUser, SessionKey
 from app.runtime import session_cookie_name, session_timeouts, sign_audit_head, signing_keys
-from app.api.schemas import Caller, ErrorBody, Health, TicketRequest, TokenRequest, TokenResponse
+from app.api.schemas import (Caller, ErrorBody, Health, TicketRequest, TokenRequest, TokenResponse,
+                             UnlockRequest)
 from app.clock import utc_now
 from app.db import ping, unit_of_work
 from app.services import tokens, web_sessions
@@ -80,15 +81,55 @@ def token_for_browser_session(ww_session: SessionKey,
 
     The custom header cannot be sent cross-site without a CORS preflight, which this API never
     grants to other origins: together with SameSite=Strict it keeps other sites out."""
-    if x_wingwatch != "capture":
-        raise errors.ApiError(400, "missing_header", "X-Wingwatch: capture is required.")
+    _require_capture(x_wingwatch)
     now = utc_now()
     with unit_of_work() as db:
         live = web_sessions.resolve(db, ww_session, now, session_timeouts())
         web_sessions.touch(db, ww_session, now)  # the island syncing is the officer at work
-    if live is None or live.status is not web_sessions.Status.ACTIVE:
+    if live is None:
         raise errors.ApiError(401, "unauthorised", "Sign in again.")
+    if live.status is web_sessions.Status.LOCKED:
+        raise _session_locked()
     return _token_response(live.identity.user_id, live.identity.role, now, live.session_id)
+
+
+def _require_capture(x_wingwatch: str | None) -> None:
+    if x_wingwatch != "capture":
+        raise errors.ApiError(400, "missing_header", "X-Wingwatch: capture is required.")
+
+
+def _session_locked() -> errors.ApiError:
+    # Distinct from 401: the session is alive and waits for its officer's password, so the
+    # capture page shows its lock screen rather than "signed out".
+    return errors.ApiError(423, "session_locked", "This page is locked: enter your password.")
+
+
+@router.post("/auth/session/lock", status_code=204, tags=["auth"], include_in_schema=False)
+def lock_browser_session(response: Response, ww_session: SessionKey,
+                         x_wingwatch: str | None = Header(default=None)) -> Response:
+    """The capture page's idle lock, told to the server: no token until the password is given."""
+    _require_capture(x_wingwatch)
+    with unit_of_work() as db:
+        web_sessions.lock(db, ww_session, utc_now())
+    response.status_code = 204
+    return response
+
+
+@router.post("/auth/session/unlock", status_code=204, tags=["auth"], include_in_schema=False)
+def unlock_browser_session(body: UnlockRequest, response: Response,
+                           ww_session: SessionKey,
+                           x_wingwatch: str | None = Header(default=None)) -> Response:
+    """The officer's password, proven to the server; five wrong ones end the session."""
+    _require_capture(x_wingwatch)
+    now = utc_now()
+    with unit_of_work() as db:
+        if web_sessions.resolve(db, ww_session, now, session_timeouts()) is None:
+            raise errors.ApiError(401, "unauthorised", "Sign in again.")
+        unlocked = web_sessions.unlock(db, ww_session, body.password, now)
+    if not unlocked:
+        raise _session_locked()
+    response.status_code = 204
+    return response
 
 
 @router.get("/auth/me", response_model=Caller, tags=["auth"])

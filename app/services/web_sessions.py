@@ -94,10 +94,14 @@ def resolve(db: Session, key: str | None, now: datetime, timeouts: Timeouts) -> 
     return LiveSession(identity, Status.LOCKED if row.locked else Status.ACTIVE, row.id)
 
 
-def is_open(db: Session, session_id: int) -> bool:
-    """Whether a browser session has not been signed out or expired (for tokens made from it)."""
+def usable(db: Session, session_id: int, now: datetime, timeouts: Timeouts) -> bool:
+    """Whether a bearer token made from this browser session may still be used: the session is
+    not ended, locked, idle past the timeout (it would lock at its next use) or past its
+    absolute limit."""
     row = db.get(WebSession, session_id)
-    return row is not None and row.ended_at is None
+    return (row is not None and row.ended_at is None and not row.locked
+            and now - row.created_at <= timeouts.absolute
+            and now - row.last_activity_at <= timeouts.idle)
 
 
 def touch(db: Session, key: str | None, now: datetime) -> None:
