@@ -80,11 +80,18 @@
       if (!user || !pass || !pass.value || !window.crypto || !crypto.subtle) return;
       var username = user.value.trim().toLowerCase();
       var password = pass.value;
-      pendingVerifier = import("/island/local_unlock.js")
-        .then(function (unlock) { return unlock.makeVerifier(password); })
-        .then(function (verifier) {
-          sessionStorage.setItem("wingwatch.pendingVerifier",
-                                 JSON.stringify({ username: username, verifier: verifier }));
+      // Alongside the verifier, the officer's key to this tablet's data (island/vault.js): the
+      // cached roster is encrypted with it and every saved entry tagged, in both derivations
+      // the same slow KDF, run side by side.
+      pendingVerifier = Promise.all([import("/island/local_unlock.js"), import("/island/vault.js")])
+        .then(function (modules) {
+          return Promise.all([modules[0].makeVerifier(password),
+                              modules[1].deriveKey(password, username)
+                                .then(function (raw) { return modules[1].toBase64(raw); })]);
+        })
+        .then(function (made) {
+          sessionStorage.setItem("wingwatch.pendingVerifier", JSON.stringify(
+            { username: username, verifier: made[0], key: made[1] }));
         })
         .catch(function () { /* offline unlock stays unavailable; online use is unaffected */ });
     },

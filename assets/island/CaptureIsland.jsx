@@ -7,9 +7,10 @@ import { openOutbox } from "./outbox.js";
 import { seal } from "./seal.js";
 import { TokenRefused, createScheduler } from "./sync.js";
 import { checkPassword, isLockedOut, recordFailure } from "./local_unlock.js";
+import { deriveKey, dropKey, fromBase64, heldKey, holdKey, openVault } from "./vault.js";
 
 const CURRENT_OFFICER = "wingwatch.currentOfficer"; // localStorage: whose data this tablet shows
-const UNLOCKED = "wingwatch.unlocked"; // sessionStorage: unlocked in this tab (survives reload)
+const LOCKED = "wingwatch.lockedOfficer"; // localStorage: this officer locked here, password needed
 const PENDING_VERIFIER = "wingwatch.pendingVerifier"; // sessionStorage, set by the sign-in page
 const DEVICE = "wingwatch.device";
 const DAY_MS = 24 * 3600 * 1000;
@@ -36,6 +37,27 @@ async function tokenFromSession() {
            expiresAt: Date.now() + body.expires_in * 1000 };
 }
 
+function capturePost(path, body) {
+  return fetch(path, { method: "POST", credentials: "same-origin",
+                       headers: { "X-Wingwatch": "capture", "content-type": "application/json" },
+                       body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+// Best effort: offline, the local mark holds the lock and the next online start repeats this.
+function lockServer() {
+  capturePost("/api/v1/auth/session/lock").catch(() => {});
+}
+
+// 204 unlocked, 423 wrong password, 401 no session; 0 when the server cannot be reached.
+async function unlockServer(password) {
+  try {
+    const { status } = await capturePost("/api/v1/auth/session/unlock", { password });
+    return [204, 401, 423].includes(status) ? status : 0;
+  } catch (_) {
+    return 0;
+  }
+}
+
 async function fetchBootstrap(token) {
   const response = await fetch("/api/v1/bootstrap", { headers: { Authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`bootstrap ${response.status}`);
@@ -60,56 +82,99 @@ function useOfficerSession(outbox) {
     return fresh.token;
   }, []);
 
+  // The tab is unlocked only while it holds the officer's key (vault.js); a lock drops it and
+  // leaves a mark in localStorage, so a reload, a new tab or a restart shows the lock screen too.
+  const ready = useCallback(async (officer, bootstrap, raw) => {
+    const vault = await openVault(officer.id, raw);
+    const data = bootstrap || (await outbox.cachedBootstrap(vault));
+    if (!data) return setState({ phase: "needs-online" });
+    if (bootstrap) await outbox.cacheBootstrap(vault, bootstrap); // replaces the old one whole
+    await outbox.adoptV1(vault);
+    holdKey(officer.id, raw);
+    localStorage.removeItem(LOCKED);
+    setState({ phase: "ready", officer, bootstrap: data, vault });
+    return null;
+  }, [outbox]);
+
+  const lockedScreen = useCallback((officer, bootstrap = null) => {
+    dropKey();
+    setState({ phase: "locked", officer, bootstrap });
+  }, []);
+
   const offline = useCallback(async () => {
     const officerId = localStorage.getItem(CURRENT_OFFICER);
-    const cached = officerId && (await outbox.getMeta(officerId, "bootstrap"));
-    if (!cached) return setState({ phase: "needs-online" });
+    const officer = officerId && (await outbox.getMeta(officerId, "officer"));
+    if (!officer) return setState({ phase: "needs-online" });
     const failures = (await outbox.getMeta(officerId, "unlock")) || { failures: 0 };
-    const unlocked = sessionStorage.getItem(UNLOCKED) === officerId;
-    setState({ phase: isLockedOut(failures) ? "locked-out" : unlocked ? "ready" : "locked",
-               officer: cached.user, bootstrap: cached });
-  }, [outbox]);
+    if (isLockedOut(failures)) return setState({ phase: "locked-out", officer });
+    const raw = localStorage.getItem(LOCKED) === officerId ? null : heldKey(officerId);
+    return raw ? ready(officer, null, raw) : lockedScreen(officer);
+  }, [outbox, ready, lockedScreen]);
 
   const start = useCallback(async () => {
     let session;
     try { session = await tokenFromSession(); } catch (_) { return offline(); }
     if (session.status === 401) return setState({ phase: "signed-out" });
+    if (session.status === 423) { // the server session is locked: only the password helps
+      const officerId = localStorage.getItem(CURRENT_OFFICER);
+      const officer = officerId && (await outbox.getMeta(officerId, "officer"));
+      return officer ? lockedScreen(officer) : setState({ phase: "signed-out" });
+    }
     if (session.status !== 200) return offline();
     if (session.role !== "officer") return setState({ phase: "not-officer" });
     tokenRef.current = session;
     const bootstrap = await fetchBootstrap(session.token);
     const officer = bootstrap.user;
-    await outbox.setMeta(officer.id, "bootstrap", bootstrap);
-    const pending = JSON.parse(sessionStorage.getItem(PENDING_VERIFIER) || "null");
-    if (pending && pending.username === officer.username) {
-      await outbox.setMeta(officer.id, "verifier", pending.verifier);
-      sessionStorage.removeItem(PENDING_VERIFIER);
-    }
-    await outbox.setMeta(officer.id, "unlock", { failures: 0 }); // an online sign-in resets it
     localStorage.setItem(CURRENT_OFFICER, officer.id);
-    sessionStorage.setItem(UNLOCKED, officer.id);
-    setState({ phase: "ready", officer, bootstrap, online: true });
-  }, [outbox, offline]);
+    await outbox.forget((await outbox.officersKept()).filter((id) => id !== officer.id));
+    const pending = JSON.parse(sessionStorage.getItem(PENDING_VERIFIER) || "null");
+    sessionStorage.removeItem(PENDING_VERIFIER);
+    if (pending?.username === officer.username && pending.key) { // the password was just typed
+      await outbox.setMeta(officer.id, "verifier", pending.verifier);
+      await outbox.setMeta(officer.id, "unlock", { failures: 0 });
+      return ready(officer, bootstrap, fromBase64(pending.key));
+    }
+    if (localStorage.getItem(LOCKED) === officer.id) { // locked while the lock could not reach the server
+      lockServer();
+      return lockedScreen(officer, bootstrap);
+    }
+    const raw = heldKey(officer.id);
+    return raw ? ready(officer, bootstrap, raw) : lockedScreen(officer, bootstrap);
+  }, [outbox, offline, ready, lockedScreen]);
 
   const lock = useCallback(() => {
-    sessionStorage.removeItem(UNLOCKED);
-    setState((s) => (s.phase === "ready" ? { ...s, phase: "locked" } : s));
+    setState((s) => {
+      if (s.phase !== "ready") return s;
+      localStorage.setItem(LOCKED, s.officer.id);
+      lockServer();
+      dropKey();
+      return { ...s, phase: "locked", vault: null };
+    });
   }, []);
 
+  // Online, the server checks the password and unlocks its session too (five wrong ones end
+  // it); offline, the verifier does, and the server asks again once the network is back.
   const unlock = useCallback(async (password) => {
-    const officerId = state.officer.id;
-    const verifier = await outbox.getMeta(officerId, "verifier");
-    if (verifier && (await checkPassword(verifier, password))) {
-      await outbox.setMeta(officerId, "unlock", { failures: 0 });
-      sessionStorage.setItem(UNLOCKED, officerId);
-      setState((s) => ({ ...s, phase: "ready" }));
-      return null;
+    const { officer } = state;
+    const [raw, answer] = await Promise.all([deriveKey(password, officer.username),
+                                             unlockServer(password)]);
+    if (answer === 401) { setState({ phase: "signed-out" }); return null; }
+    if (answer === 423) return "That password is not right.";
+    const verifier = await outbox.getMeta(officer.id, "verifier");
+    if (answer === 204 || (verifier && (await checkPassword(verifier, password)))) {
+      await outbox.setMeta(officer.id, "unlock", { failures: 0 });
+      if (answer === 204 && !state.bootstrap) { // locked since the page loaded: start afresh
+        holdKey(officer.id, raw);
+        localStorage.removeItem(LOCKED);
+        return start();
+      }
+      return ready(officer, state.bootstrap, raw);
     }
-    const failures = recordFailure((await outbox.getMeta(officerId, "unlock")) || { failures: 0 });
-    await outbox.setMeta(officerId, "unlock", failures);
+    const failures = recordFailure((await outbox.getMeta(officer.id, "unlock")) || { failures: 0 });
+    await outbox.setMeta(officer.id, "unlock", failures);
     if (isLockedOut(failures)) setState((s) => ({ ...s, phase: "locked-out" }));
     return verifier ? "That password is not right." : "Offline unlock is not set up: sign in online.";
-  }, [outbox, state.officer]);
+  }, [outbox, state, ready, start]);
 
   useEffect(() => { start(); }, [start]);
   return { ...state, getToken, lock, unlock, restart: start };
@@ -149,7 +214,7 @@ function Capture({ outbox, idleLockMs }) {
 
   return (
     <div className="ww-capture">
-      {session.officer && <StatusBar officer={session.officer} status={status} outbox={outbox} />}
+      {session.officer && <StatusBar officer={session.officer} status={status} outbox={outbox} lock={session.lock} />}
       {gate}
       {session.phase === "locked" && <LockScreen officer={session.officer} unlock={session.unlock} />}
       {session.phase === "ready" && (
@@ -190,7 +255,8 @@ function useIdleLock(active, idleMs, lock) {
 // --- Outbox and sync status -------------------------------------------------------------------
 
 function useSyncStatus(outbox, session) {
-  const officerId = session.phase === "ready" ? session.officer?.id : null;
+  const vault = session.phase === "ready" ? session.vault : null;
+  const officerId = vault?.officerId ?? null;
   // null until the outbox has been read: a "0" before that would be a guess.
   const [view, setView] = useState({ waitingCount: null, problems: [] });
   const scheduler = useRef(null);
@@ -202,32 +268,32 @@ function useSyncStatus(outbox, session) {
       setView((v) => ({ ...v, ...next, oldestWaitingAt }));
     };
     const s = createScheduler({ outbox, officerId, deviceId: deviceId(), getToken: session.getToken,
-                                onChange });
+                                verify: vault.verify, onChange });
     scheduler.current = s;
     s.start();
     return () => s.stop();
-  }, [outbox, officerId, session.getToken]);
+  }, [outbox, officerId, vault, session.getToken]);
 
   const save = useCallback(async (entry) => {
-    await outbox.add(officerId, entry, Date.now());
+    const tag = await vault.tag({ ...entry, officerId }); // binds the entry to this officer
+    await outbox.add(officerId, { ...entry, tag }, Date.now());
     scheduler.current?.saved();
-  }, [outbox, officerId]);
+  }, [outbox, officerId, vault]);
 
   return { ...view, save,
            sendNow: () => scheduler.current?.sendNow(),
            dismiss: async (id) => { await outbox.dismiss(officerId, id); scheduler.current?.saved(); } };
 }
 
-function StatusBar({ officer, status, outbox }) {
+function StatusBar({ officer, status, outbox, lock }) {
   const stale = status.oldestWaitingAt && Date.now() - status.oldestWaitingAt > DAY_MS;
   const offline = ["offline", "retry"].includes(status.outcome);
   const checking = status.outcome == null;
   const signOut = async () => {
     if (status.waitingCount > 0 && !window.confirm(
       `${status.waitingCount} waiting to send. They stay on this tablet and are sent when you next sign in here. Sign out?`)) return;
-    sessionStorage.removeItem(UNLOCKED);
-    try { await fetch("/api/v1/auth/session", { method: "DELETE", credentials: "same-origin" }); } catch (_) { /* offline */ }
-    window.location.replace("/login");
+    await outbox.forget([officer.id]); // the roster goes unless entries wait for the next sign-in
+    window.wingwatch.signOut(); // clears this tab's storage and its page states on the server
   };
   return (
     <header className="ww-statusbar">
@@ -237,6 +303,7 @@ function StatusBar({ officer, status, outbox }) {
         {status.waitingCount != null && <span data-testid="waiting-count">{status.waitingCount} waiting to send</span>}
         <span className="ww-muted">{status.lastSuccessAt ? `Last sent ${clock(status.lastSuccessAt)}` : "Nothing sent yet"}</span>
         {status.outcome === "reauth" && <a href="/login">Sign in again to send</a>}
+        {status.outcome === "locked" && <button type="button" className="ww-button ww-soft" onClick={lock}>Enter your password to send</button>}
       </div>
       <div className="ww-actions">
         <button type="button" className="ww-button" onClick={status.sendNow}>Send now</button>
@@ -467,8 +534,10 @@ export function EntriesIsland() {
       const bearer = session?.status === 200 ? { Authorization: `Bearer ${session.token}` } : null;
       let officerId = null;
       if (bearer) officerId = (await (await fetch("/api/v1/auth/me", { headers: bearer })).json()).user_id;
-      else if (!session && sessionStorage.getItem(UNLOCKED) === localStorage.getItem(CURRENT_OFFICER)) officerId = sessionStorage.getItem(UNLOCKED);
-      const cached = officerId ? await outbox.getMeta(officerId, "bootstrap") : null;
+      else if (!session && localStorage.getItem(LOCKED) !== localStorage.getItem(CURRENT_OFFICER)) officerId = localStorage.getItem(CURRENT_OFFICER);
+      const raw = officerId && heldKey(officerId); // offline, only a tab unlocked for them
+      if (!bearer && !raw) officerId = null;
+      const cached = raw ? await outbox.cachedBootstrap(await openVault(officerId, raw)) : null;
       setCategoryNames(Object.fromEntries((cached?.catalogue.categories || []).map((c) => [c.code, c.label])));
       const local = officerId ? [
         ...(await outbox.waiting(officerId)).map((e) => ({ ...e.summary, id: e.id, status: "on tablet" })),

@@ -2,7 +2,9 @@
 // receipts of what was sent, in IndexedDB. Several officers share one tablet, so every read
 // is scoped to one officer: nothing of one officer (not even a count) is returned for another.
 // Only sealed JWE strings are stored, never the facts in plaintext; a receipt keeps the
-// summary (time, wing, categories, flag) and no sealed blob.
+// summary (time, wing, categories, flag) and no sealed blob. Each entry carries the tag its
+// officer's vault made (vault.js); sync sends only entries whose tag verifies. The cached
+// bootstrap is kept encrypted by that vault.
 
 import { openDB } from "idb";
 
@@ -13,7 +15,24 @@ const META = "meta";
 const LO = -Infinity; // valid IndexedDB number keys: open ends of a compound range
 const HI = Infinity;
 
-function upgrade(db) {
+export const VERSION = 2;
+const REFUSED = "Not made by you on this tablet, so it was not sent.";
+
+// Version 1 had no tags and kept the bootstrap in clear. Its waiting entries are marked v1,
+// to be tagged at their officer's next unlock (adoptV1); its clear rosters go at once.
+async function upgrade(db, oldVersion, _newVersion, tx) {
+  if (oldVersion < 1) createStores(db);
+  if (oldVersion === 1) {
+    for (let c = await tx.objectStore(ENTRIES).openCursor(); c; c = await c.continue()) {
+      if (c.value.state === "waiting") await c.update({ ...c.value, v1: true });
+    }
+    for (let c = await tx.objectStore(META).openCursor(); c; c = await c.continue()) {
+      if (c.value.key === "bootstrap") await c.delete();
+    }
+  }
+}
+
+function createStores(db) {
   const entries = db.createObjectStore(ENTRIES, { keyPath: "id" });
   // Records lacking a member of an index's key path (sentAt on unsent entries) are simply
   // not in that index.
@@ -50,7 +69,7 @@ function problemReason(result) {
 }
 
 export async function openOutbox(name = "wingwatch") {
-  const db = await openDB(name, 1, { upgrade });
+  const db = await openDB(name, VERSION, { upgrade });
   const stateRange = (officerId, state) =>
     IDBKeyRange.bound([officerId, state, LO], [officerId, state, HI]);
   // "strict": the transaction completes only once the data is flushed to disk. Chrome's
@@ -62,15 +81,15 @@ export async function openOutbox(name = "wingwatch") {
     close: () => db.close(),
 
     // Resolves only when the transaction has committed: only then may the UI say "Saved".
-    async add(officerId, { id, sealed, summary }, now = Date.now()) {
+    async add(officerId, { id, sealed, summary, tag }, now = Date.now()) {
       requireOfficer(officerId);
       if (typeof id !== "string" || !id) throw new Error("id is required");
       if (!isJwe(sealed)) throw new Error("Only sealed entries (JWE) go into the outbox.");
       const tx = write(ENTRIES);
       // add, not put: a reused id fails instead of overwriting an entry.
       await Promise.all([
-        tx.store.add({ id, officerId, sealed, summary: cleanSummary(summary), createdAt: now,
-                       state: "waiting", attempts: 0 }),
+        tx.store.add({ id, officerId, sealed, tag, summary: cleanSummary(summary),
+                       createdAt: now, state: "waiting", attempts: 0 }),
         tx.done,
       ]);
     },
@@ -148,6 +167,66 @@ export async function openOutbox(name = "wingwatch") {
         }
       }
       await tx.done;
+    },
+
+    // Entries whose tag did not verify: problems at once, their blob dropped, never sent.
+    async refuse(officerId, ids) {
+      requireOfficer(officerId);
+      const tx = write(ENTRIES);
+      for (const id of ids) {
+        const row = await tx.store.get(id);
+        if (row && row.officerId === officerId && row.state === "waiting") {
+          await tx.store.put({ id, officerId, summary: cleanSummary(row.summary),
+                               createdAt: row.createdAt, state: "problem", status: "refused",
+                               reason: REFUSED, attempts: row.attempts || 0 });
+        }
+      }
+      await tx.done;
+    },
+
+    // Tags this officer's waiting entries from before version 2 with their vault.
+    async adoptV1(vault) {
+      const old = (await outbox.waiting(vault.officerId, Infinity)).filter((e) => e.v1 && !e.tag);
+      const tags = await Promise.all(old.map((entry) => vault.tag(entry)));
+      const tx = write(ENTRIES);
+      for (const [i, entry] of old.entries()) {
+        const { v1: _v1, ...rest } = entry;
+        await tx.store.put({ ...rest, tag: tags[i] });
+      }
+      await tx.done;
+    },
+
+    // The bootstrap is replaced whole on every online start, encrypted; the officer's name
+    // and wings stay readable for the lock screen and the status bar.
+    async cacheBootstrap(vault, bootstrap) {
+      const { id, username, display_name: displayName, wings } = bootstrap.user;
+      await outbox.setMeta(vault.officerId, "bootstrap", await vault.seal(bootstrap));
+      await outbox.setMeta(vault.officerId, "officer",
+                           { id, username, display_name: displayName, wings });
+    },
+
+    async cachedBootstrap(vault) {
+      const box = await outbox.getMeta(vault.officerId, "bootstrap");
+      return box ? vault.open(box) : null;
+    },
+
+    // Everything kept for these officers (bootstrap, verifier, counters), unless something of
+    // theirs waits to be sent; receipts and problems carry no prisoner and stay their 7 days.
+    async forget(officerIds) {
+      const waiting = new Set(await outbox.officersWithWaiting());
+      const tx = write(META);
+      for (let c = await tx.store.openCursor(); c; c = await c.continue()) {
+        if (officerIds.includes(c.value.officerId) && !waiting.has(c.value.officerId)) {
+          await c.delete();
+        }
+      }
+      await tx.done;
+    },
+
+    // Whose data this tablet keeps (ids only), e.g. to forget all but the officer signed in.
+    async officersKept() {
+      const keys = await db.getAllKeys(META);
+      return [...new Set(keys.map(([officerId]) => officerId))];
     },
 
     async receipts(officerId, now = Date.now()) {

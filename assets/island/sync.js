@@ -50,9 +50,12 @@ async function errorMessage(response) {
   }
 }
 
-export async function syncOnce({ outbox, officerId, getToken, fetch = globalThis.fetch,
+// verify(entry): whether the entry's tag is this officer's (vault.js). An entry that fails is
+// refused on the tablet and never goes out under the officer's token.
+export async function syncOnce({ outbox, officerId, getToken, verify, fetch = globalThis.fetch,
                                  deviceId, now = Date.now, baseUrl = "",
                                  locks = globalThis.navigator?.locks }) {
+  if (typeof verify !== "function") throw new TypeError("syncOnce needs verify");
   const run = async () => {
     const tally = { created: 0, duplicate: 0, problems: 0 };
     const done = (outcome, extra = {}) => ({ outcome, ...tally, ...extra });
@@ -72,8 +75,14 @@ export async function syncOnce({ outbox, officerId, getToken, fetch = globalThis
     const posted = new Set(); // guards against a server that leaves an item unanswered
     let sentAny = false;
     for (;;) {
-      const batch = (await outbox.waiting(officerId, BATCH)).filter((e) => !posted.has(e.id));
-      if (batch.length === 0) break;
+      const next = (await outbox.waiting(officerId, BATCH)).filter((e) => !posted.has(e.id));
+      if (next.length === 0) break;
+      const verified = await Promise.all(next.map((e) => verify(e)));
+      const foreign = next.filter((_, i) => !verified[i]).map((e) => e.id);
+      await outbox.refuse(officerId, foreign);
+      tally.problems += foreign.length;
+      const batch = next.filter((_, i) => verified[i]);
+      if (batch.length === 0) continue;
       batch.forEach((e) => posted.add(e.id));
       let token;
       try {
@@ -132,7 +141,7 @@ export async function syncOnce({ outbox, officerId, getToken, fetch = globalThis
 // at start and on "Send now"; retries with backoff; pauses on "reauth" or "locked" until
 // resume(). "Send now" always tries at once, paused or not: the officer may know better.
 export function createScheduler({
-  outbox, officerId, getToken, deviceId, fetch = globalThis.fetch, baseUrl = "",
+  outbox, officerId, getToken, verify, deviceId, fetch = globalThis.fetch, baseUrl = "",
   locks = globalThis.navigator?.locks, now = Date.now, random = Math.random,
   setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimer = (handle) => globalThis.clearTimeout(handle),
@@ -178,8 +187,8 @@ export function createScheduler({
       nextRetryAt = null;
       let result;
       try {
-        result = await syncOnce({ outbox, officerId, getToken, fetch, deviceId, now, baseUrl,
-                                  locks });
+        result = await syncOnce({ outbox, officerId, getToken, verify, fetch, deviceId, now,
+                                  baseUrl, locks });
       } catch (e) {
         result = { outcome: "retry", error: String(e?.message || e) };
       }

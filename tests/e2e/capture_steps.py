@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.db import unit_of_work
 from app.models import Observation, ScreeningItem, User
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import DEMO_PASSWORD, sign_in
 
 FIRST_CATEGORY = "Support for or justification of violence or terrorism"
 
@@ -22,6 +22,12 @@ def open_capture(page: Page, username: str = "officer1") -> None:
     page.wait_for_function(
         "async () => !!navigator.serviceWorker.controller"
         " && !!(await caches.match(location.origin + '/capture'))", timeout=30000)
+
+
+def unlock(page: Page, password: str = DEMO_PASSWORD) -> None:
+    lock = page.get_by_role("dialog", name="Locked")
+    lock.get_by_label("Password").fill(password)
+    lock.get_by_role("button", name="Unlock").click()
 
 
 def waiting(page: Page, count: int | None = None):

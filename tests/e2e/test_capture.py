@@ -23,6 +23,7 @@ from tests.e2e.capture_steps import (
     record,
     stored_count,
     tablet_entries,
+    unlock,
     waiting,
 )
 from tests.e2e.conftest import ROOT, screenshot, sign_in
@@ -131,6 +132,7 @@ def test_two_tabs_never_send_the_same_entry(page: Page, context: BrowserContext)
     open_capture(page)
     other = context.new_page()
     other.goto("/capture")
+    unlock(other)  # a new tab holds no key to the tablet's data: the password once
     expect(waiting(other)).to_be_visible(timeout=30000)
     posted: list[str] = []
     context.on("request", lambda request: posted.extend(
@@ -225,3 +227,91 @@ def test_a_new_release_waits_for_a_clean_form_then_reloads_at_once(page: Page):
     finally:
         for path, content in zip(served, originals):
             path.write_bytes(content)
+
+
+def test_a_blip_at_the_token_request_is_retried_not_taken_for_sign_in_again(
+        page: Page, context: BrowserContext):
+    open_capture(page)
+    context.set_offline(True)
+    page.reload()  # an offline start: the page holds no token
+    record(page, words())
+    expect(waiting(page, 1)).to_be_visible()
+    blips: list[str] = []
+
+    def drop_once(route: Route) -> None:
+        if blips:
+            route.continue_()
+        else:
+            blips.append(route.request.url)
+            route.abort("internetdisconnected")  # the network was there for a few ms only
+
+    page.route("**/api/v1/auth/session-token", drop_once)
+    context.set_offline(False)
+    expect(waiting(page, 0)).to_be_visible(timeout=30000)
+    assert blips
+    expect(page.get_by_role("link", name="Sign in again to send")).to_have_count(0)
+    ids = [entry["id"] for entry in tablet_entries(page)]
+    assert stored_count(ids) == 1
+
+
+def test_after_the_lock_a_reload_or_a_new_tab_shows_the_lock_screen_until_the_password(
+        page: Page, context: BrowserContext):
+    page.clock.install()
+    open_capture(page)
+    page.route("**/api/v1/observations/sync", lambda route: route.abort())  # no signal here
+    record(page, words())  # before the clock moves: the server refuses entries from the future
+    page.clock.fast_forward("05:05")
+    lock = page.get_by_role("dialog", name="Locked")
+    expect(lock).to_be_visible()
+    page.reload()
+    expect(lock).to_be_visible()
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)
+    other = context.new_page()
+    other.goto("/capture")
+    expect(other.get_by_role("dialog", name="Locked")).to_be_visible(timeout=30000)
+    expect(other.get_by_role("button", name="Save")).to_have_count(0)
+    other.close()
+    screenshot(page, "capture-locked")
+    unlock(page, "not my password")
+    expect(lock.get_by_role("alert")).to_have_text("That password is not right.")
+    unlock(page)
+    page.unroute("**/api/v1/observations/sync")
+    page.get_by_role("button", name="Send now").click()  # the server session is unlocked too
+    expect(waiting(page, 0)).to_be_visible(timeout=30000)
+    assert stored_count([entry["id"] for entry in tablet_entries(page)]) == 1
+
+
+def test_an_entry_dropped_into_the_officers_outbox_is_never_sent(page: Page):
+    open_capture(page)
+    forged = page.evaluate("""async () => {
+        const { seal } = await import("/island/seal.js");
+        const token = (await (await fetch("/api/v1/auth/session-token", { method: "POST",
+            headers: { "X-Wingwatch": "capture" } })).json()).access_token;
+        const boot = await (await fetch("/api/v1/bootstrap",
+            { headers: { Authorization: `Bearer ${token}` } })).json();
+        const payload = { prisoner_id: boot.roster[0].id, occurred_at: new Date().toISOString(),
+            recorded_at: new Date().toISOString(), location: boot.locations[0].code,
+            catalogue_version: boot.catalogue.version,
+            indicators: [boot.catalogue.categories[0].indicators[0].code],
+            facts: "Written by someone else.", assessment: null, source: "direct",
+            concern: "high", flag: false, flag_reason: null };
+        const entry = { id: crypto.randomUUID(), officerId: boot.user.id,
+            sealed: await seal(payload, boot.sealing_key), tag: "AAAA", createdAt: Date.now(),
+            state: "waiting", attempts: 0,
+            summary: { occurred_at: payload.occurred_at, wing: "A", categories: [], flag: false } };
+        await new Promise((resolve, reject) => {
+            const open = indexedDB.open("wingwatch");
+            open.onsuccess = () => {
+                const tx = open.result.transaction("entries", "readwrite");
+                tx.objectStore("entries").add(entry);
+                tx.oncomplete = resolve;
+                tx.onerror = () => reject(tx.error);
+            };
+        });
+        return entry.id;
+    }""")
+    page.get_by_role("button", name="Send now").click()
+    problems = page.get_by_role("region", name="Entries the server did not accept")
+    expect(problems).to_contain_text("not sent", timeout=30000)
+    expect(waiting(page, 0)).to_be_visible()
+    assert stored_count([forged]) == 0

@@ -13,12 +13,12 @@ test("an added entry waits, oldest first, with only the summary in clear", async
   const first = randomUUID();
   const second = randomUUID();
   await outbox.add(A, { id: second, sealed: fakeSealed(), summary: summary() }, T0 + 10);
-  await outbox.add(A, { id: first, sealed: fakeSealed(),
+  await outbox.add(A, { id: first, sealed: fakeSealed(), tag: "t",
                         summary: { ...summary(), facts: "must not be kept", prisoner_id: "p1" } },
                    T0);
   const waiting = await outbox.waiting(A);
   assert.deepEqual(waiting.map((e) => e.id), [first, second]);
-  assert.deepEqual(waiting[0], { id: first, officerId: A, sealed: fakeSealed(),
+  assert.deepEqual(waiting[0], { id: first, officerId: A, sealed: fakeSealed(), tag: "t",
                                  summary: summary(), createdAt: T0, state: "waiting",
                                  attempts: 0 });
   assert.equal(await outbox.waitingCount(A), 2);

@@ -1,10 +1,12 @@
 // sync.js: classification, backoff, one sync pass against a fake server, and the scheduler.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { describe, test } from "node:test";
 
 import { TokenRefused, backoffDelay, classify, createScheduler, syncOnce }
   from "../../assets/island/sync.js";
-import { T0, addEntries, fakeLocks, fakeServer, fakeTimers, freshOutbox, until }
+import { openVault } from "../../assets/island/vault.js";
+import { T0, addEntries, fakeSealed, summary, fakeLocks, fakeServer, fakeTimers, freshOutbox, until }
   from "./helpers.mjs";
 
 const A = "officer-a";
@@ -12,6 +14,7 @@ const B = "officer-b";
 
 function run(outbox, server, extra = {}) {
   return syncOnce({ outbox, officerId: A, getToken: async () => "tok-a", fetch: server.fetch,
+                    verify: async () => true,
                     deviceId: "tablet-7", now: () => T0 + 1000, locks: fakeLocks(), ...extra });
 }
 
@@ -156,6 +159,40 @@ describe("syncOnce", () => {
     assert.equal(server.posts.length, 1);
   });
 
+  test("an entry whose tag does not verify becomes a problem and is never sent", async () => {
+    const outbox = await freshOutbox();
+    const vault = await openVault(A, new Uint8Array(32).fill(7));
+    const mine = randomUUID();
+    const entry = { id: mine, sealed: fakeSealed("mine"), summary: summary() };
+    await outbox.add(A, { ...entry, tag: await vault.tag({ ...entry, officerId: A }) }, T0);
+    // Dropped in by a script (or by officer B) with no tag, a guessed one, or A's tag of another
+    // blob: none of them verifies under A's key.
+    const foreign = [undefined, "AAAA", await vault.tag({ ...entry, officerId: A })];
+    for (const [i, tag] of foreign.entries()) {
+      await outbox.add(A, { id: `foreign-${i}`, sealed: fakeSealed(`other-${i}`), summary: summary(),
+                            tag }, T0 + 1 + i);
+    }
+    const server = fakeServer();
+    const result = await run(outbox, server, { verify: vault.verify });
+    assert.deepEqual([result.outcome, result.created, result.problems], ["sent", 1, 3]);
+    assert.deepEqual(server.posts.flatMap((p) => p.body.items.map((it) => it.id)), [mine]);
+    const problems = await outbox.problems(A);
+    assert.deepEqual(problems.map((p) => p.id).sort(), ["foreign-0", "foreign-1", "foreign-2"]);
+    assert.ok(problems.every((p) => p.status === "refused" && /not sent/.test(p.reason)));
+    assert.equal(await outbox.waitingCount(A), 0);
+  });
+
+  test("only foreign entries: nothing is posted, not even a token is asked for", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 2);
+    const server = fakeServer();
+    let asked = 0;
+    const result = await run(outbox, server, { verify: async () => false,
+                                               getToken: async () => { asked += 1; return "t"; } });
+    assert.deepEqual([result.outcome, result.problems, asked, server.posts.length],
+                     ["nothing", 2, 0, 0]);
+  });
+
   test("1201 entries go in chunks of at most 500, each entry once", async () => {
     const outbox = await freshOutbox();
     const ids = await addEntries(outbox, A, 1201);
@@ -213,7 +250,7 @@ describe("scheduler", () => {
     let clock = T0;
     const scheduler = createScheduler({
       outbox, officerId: A, getToken: async () => "tok-a", deviceId: "tablet-7",
-      fetch: server.fetch, locks: fakeLocks(), now: () => clock, random: () => 0,
+      verify: async () => true, fetch: server.fetch, locks: fakeLocks(), now: () => clock, random: () => 0,
       setTimer: timers.setTimer, clearTimer: timers.clearTimer, win, doc,
       onChange: (state) => states.push(state), ...extra,
     });
@@ -345,6 +382,7 @@ describe("scheduler", () => {
     const timers2 = fakeTimers();
     const busy = createScheduler({
       outbox, officerId: A, getToken: async () => "tok-a", deviceId: "t", fetch: server.fetch,
+      verify: async () => true,
       locks, random: () => 0, setTimer: timers2.setTimer, clearTimer: timers2.clearTimer,
       win: null, doc: null, onChange: (s) => states.push(s) });
     await busy.start();
