@@ -156,3 +156,9 @@ def test_surrogates_in_a_token_request_are_a_4xx_with_json(body: str):
                                  headers={"content-type": "application/json"})
     assert 400 <= response.status_code < 500, response.text
     assert response.json()["error"]["message"]
+
+
+def test_the_document_lists_the_400_of_an_unparsable_body_where_bodies_are_sent():
+    paths = api_client().get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/observations/sync", "/api/v1/observations/{observation_id}/addenda"):
+        assert "400" in paths[path]["post"]["responses"], path

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, FastAPI, Header, Request, Response
 
 from app.api import errors, observations
+from app.api.fallback import ApiFallback
 from app.api.limits import BodyLimit
 from app.api.deps import DB, CurrentUser, SessionKey
 from app.runtime import session_cookie_name, session_timeouts, sign_audit_head, signing_keys
@@ -174,4 +175,5 @@ def build_api() -> FastAPI:
     api.add_middleware(BodyLimit, max_bytes=get_settings().max_request_bytes)
     api.include_router(router)
     api.include_router(observations.router)
+    api.router.routes.append(ApiFallback(PREFIX, api.router.routes))  # last: after every route
     return api
