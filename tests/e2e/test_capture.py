@@ -222,7 +222,7 @@ def test_a_new_release_waits_for_a_clean_form_then_reloads_at_once(page: Page):
         expect(page.get_by_label("What you saw or heard")).to_have_value(
             "Half-written, not saved yet.")
         page.get_by_label("What you saw or heard").fill("")
-        page.wait_for_function("window.beforeUpdate === undefined")  # reloaded
+        page.wait_for_function("() => window.beforeUpdate === undefined")  # reloaded
         expect(page.get_by_role("button", name="Save")).to_be_visible()
     finally:
         for path, content in zip(served, originals):
