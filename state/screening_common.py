@@ -33,7 +33,8 @@ def cipher() -> FieldCipher:
 def item_number(value: object) -> int | None:
     """An item id from the browser or the URL, or None if it is not one."""
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    # isascii: isdigit() also takes '²', which int() refuses.
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
 def run_command(command: Callable[[Session], object]) -> str:

@@ -15,7 +15,7 @@ from app.runtime import transaction
 from app.services import catalogue, trend_report, trends
 from app.services.accounts import Identity
 from app.services.trend_report import Place
-from app.views.trends import TrendFilters, TrendsView, to_csv, trends_view
+from app.views.trends import TrendFilters, TrendsView, period_weeks, to_csv, trends_view
 from state.identity import current_identity
 from state.screening_common import local_zone
 from state.session import ask_page
@@ -79,7 +79,7 @@ class TrendsState(rx.State):
 
     @rx.event
     def filter_weeks(self, weeks: str):
-        return self._show(weeks=int(weeks) if str(weeks).isdigit() else 12)
+        return self._show(weeks=period_weeks(str(weeks)))
 
     @rx.event
     def filter_end(self, form_data: dict):

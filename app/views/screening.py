@@ -8,7 +8,7 @@ local time, and which actions the page may offer them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -66,9 +66,17 @@ def day(moment: datetime | None, tz: ZoneInfo) -> str:
 def start_of_day(value: str, tz: ZoneInfo) -> datetime | None:
     """A date field's 'YYYY-MM-DD' as the first moment of that day in the prisons' time."""
     try:
-        return datetime.combine(date.fromisoformat(value.strip()), time(), tzinfo=tz)
-    except ValueError:
+        day = datetime.combine(date.fromisoformat(value.strip()), time(), tzinfo=tz)
+        day.astimezone(UTC)  # 0001-01-01 at +01:00 is before the first day UTC can hold
+    except (ValueError, OverflowError):
         return None
+    return day
+
+
+def plain(value: str) -> str:
+    """Text from a URL or an event as a page may show and link it: no NUL, and a lone
+    surrogate (which no UTF-8 can hold, so no link either) becomes '?'."""
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 # --- the queue -------------------------------------------------------------------------------
@@ -87,17 +95,17 @@ class QueueFilters:
         """Whatever the URL says; values the page does not offer fall back to 'everything'."""
         status = params.get("status", "any")
         held = params.get("held", "anyone")
-        return cls(wing=params.get("wing", "")[:8],
+        return cls(wing=plain(params.get("wing", ""))[:8],
                    status=status if status in STATUS_CHOICES else "any",
                    overdue=params.get("overdue") == "1",
                    held=held if held in HELD_CHOICES else "anyone",
-                   search=params.get("q", "").strip()[:MAX_QUERY])
+                   search=plain(params.get("q", ""))[:MAX_QUERY].strip())
 
     def to_url(self, path: str) -> str:
         params = {"wing": self.wing, "status": "" if self.status == "any" else self.status,
                   "overdue": "1" if self.overdue else "",
                   "held": "" if self.held == "anyone" else self.held, "q": self.search}
-        query = urlencode({k: v for k, v in params.items() if v})
+        query = urlencode({k: plain(v) for k, v in params.items() if v})  # handlers pass raw text
         return f"{path}?{query}" if query else path
 
     def keeps(self, row: QueueRow, me: str) -> bool:

@@ -25,7 +25,7 @@ from app.services.trend_report import (
     Place,
     Report,
 )
-from app.views.screening import OUTCOME_LABELS
+from app.views.screening import OUTCOME_LABELS, plain
 
 SMALL = "<5"
 NOT_SHOWN = "–"
@@ -153,19 +153,18 @@ class TrendFilters:
         wing = params.get("wing", "")
         if not any(p.prison_code == prison and p.wing_code == wing for p in places):
             wing = ""
-        weeks = params.get("weeks", "")
         return cls(prison=prison, wing=wing,
                    category=params.get("category", "") if params.get("category") in categories
                    else "",
                    level=params.get("level", "") if params.get("level") in CONCERN_LEVELS else "",
-                   weeks=int(weeks) if weeks.isdigit() and int(weeks) in PERIOD_WEEKS else 12,
+                   weeks=period_weeks(params.get("weeks", "")),
                    end=_end(params.get("end", ""), this_week))
 
     def to_url(self, path: str) -> str:
         params = {"prison": self.prison, "wing": self.wing, "category": self.category,
                   "level": self.level, "weeks": "" if self.weeks == 12 else str(self.weeks),
                   "end": self.end}
-        query = urlencode({k: v for k, v in params.items() if v})
+        query = urlencode({k: plain(v) for k, v in params.items() if v})  # handlers pass raw text
         return f"{path}?{query}" if query else path
 
     def for_report(self, places: list[Place], this_week: date) -> Filters:
@@ -179,14 +178,26 @@ class TrendFilters:
                        category=self.category or None, concern=self.level or None)
 
 
+def period_weeks(value: str) -> int:
+    """One of the periods the page offers; anything else (also '²', which isdigit() takes but
+    int() refuses, or 5000 digits) is the default 12."""
+    weeks = int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else 0
+    return weeks if weeks in PERIOD_WEEKS else 12
+
+
+# The earliest last week a period and the one before it can both be counted back from.
+_FIRST_END = date.min + timedelta(weeks=2 * max(PERIOD_WEEKS) + 1)
+
+
 def _end(value: str, this_week: date) -> str:
-    """A past or current week's Monday; a later or malformed date means 'this week'."""
+    """A past or current week's Monday; a later, malformed or impossibly early date (0001-01-01
+    would count back before the calendar's first day) means 'this week'."""
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
         return ""
     monday = day - timedelta(days=day.weekday())
-    return "" if monday >= this_week else monday.isoformat()
+    return "" if monday >= this_week or monday < _FIRST_END else monday.isoformat()
 
 
 # --- the page's content ----------------------------------------------------------------------
