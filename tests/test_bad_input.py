@@ -13,14 +13,19 @@ import pytest
 from joserfc import jwe
 from joserfc.jwk import RSAKey
 
-from app.services import sealing
+from app.db import unit_of_work
+from app.runtime import ingest_context
+from app.services import screening, sealing
 from tests.helpers import (
+    T0,
     api_client,
     bearer,
     bootstrap,
+    identity,
     indicator_codes,
     observation_payload,
 )
+from tests.screening_data import flagged_item
 
 SYNC = "/api/v1/observations/sync"
 YEAR_ONE = "0001-01-01T00:00:00+01:00"
@@ -162,3 +167,14 @@ def test_the_document_lists_the_400_of_an_unparsable_body_where_bodies_are_sent(
     paths = api_client().get("/api/v1/openapi.json").json()["paths"]
     for path in ("/api/v1/observations/sync", "/api/v1/observations/{observation_id}/addenda"):
         assert "400" in paths[path]["post"]["responses"], path
+
+
+def test_a_lone_surrogate_in_a_screening_reason_is_refused_in_words():
+    item_id = flagged_item()
+    screener = identity("screener1")
+    with unit_of_work() as db:
+        screening.claim(db, screener, item_id, T0)
+    reason = "Reason enough to decide on this item \ud800."
+    with pytest.raises(screening.ScreeningError, match="character"), unit_of_work() as db:
+        screening.decide(db, screener, item_id, "no_further_action", reason, T0,
+                         ingest_context().cipher)

@@ -204,6 +204,11 @@ def _check_length(text: str, minimum: int, what: str, name: str) -> None:
         raise ScreeningError(f"Give {what} of at least {minimum} characters.")
     if len(text) > MAX_TEXT:
         raise ScreeningError(f"{name} can be at most {MAX_TEXT} characters.")
+    try:  # a browser event can carry a lone surrogate, which no UTF-8 (nor its cipher) holds
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScreeningError(f"{name} holds a character that cannot be stored; "
+                             "type it again.") from None
 
 
 def claim(db: Session, who: Identity, item_id: int, now: datetime) -> int:
