@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from datetime import timedelta
 from types import SimpleNamespace
@@ -44,7 +45,9 @@ def page_sign_in(username: str, password: str) -> str:
     """The sign-in page's handler, run as Reflex would; returns the error it shows."""
     page = SimpleNamespace(error="", router=SimpleNamespace(
         session=SimpleNamespace(client_ip=f"tab-{secrets.token_hex(4)}")))
-    LoginState.event_handlers["sign_in"].fn(page, {"username": username, "password": password})
+    # The handler is async (it asks the page to swap the ticket); a refusal returns before that.
+    asyncio.run(LoginState.event_handlers["sign_in"].fn(page, {"username": username,
+                                                               "password": password}))
     return page.error
 
 
