@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.api import errors
 from app.api.deps import DB, CurrentUser, Officer
-from app.runtime import ingest_context, sealing_ring, sign_audit_head
+from app.runtime import ingest_context, sealing_ring, transaction
 from app.api.schemas import (
     AddendumCreated,
     AddendumRequest,
@@ -29,7 +29,6 @@ from app.api.schemas import (
 )
 from app.api.sync_items import parse_item
 from app.clock import utc_now
-from app.db import unit_of_work
 from app.models import (
     Observation,
     Prisoner,
@@ -78,14 +77,13 @@ def sync(body: SyncRequest, caller: Officer) -> SyncResponse:
     items = [parse_item(raw, ring) for raw in body.items]
     for attempt in range(ATTEMPTS):
         try:
-            with unit_of_work() as db:
+            with transaction() as db:  # signs the audit head once the batch is committed
                 results = observations.ingest(db, caller, body.device_id, items, utc_now(),
                                               context)
             break
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise errors.ApiError(409, "busy", "Please send again.") from None
-    sign_audit_head()
     return SyncResponse(results=[
         ItemResult(id=r.id or None, status=r.status,
                    error=ItemError(field=r.error.field, message=r.error.message)
@@ -101,12 +99,11 @@ def add_addendum(observation_id: ObservationId, body: AddendumRequest, caller: O
     """Correct or add to one's own observation. The observation itself never changes."""
     if not body.text.strip():
         raise errors.ApiError(422, "invalid_request", "text: write the correction.")
-    with unit_of_work() as db:
+    with transaction() as db:
         addendum_id = observations.add_addendum(db, caller, observation_id, body.text,
                                                 utc_now(), ingest_context().cipher)
     if addendum_id is None:
         raise errors.ApiError(404, "not_found", "No observation of yours has this id.")
-    sign_audit_head()
     return AddendumCreated(id=addendum_id, observation_id=observation_id)
 
 
@@ -122,12 +119,11 @@ def mine(caller: Officer,
              .order_by(Observation.received_at.desc()).limit(500))
     if since is not None:
         query = query.where(Observation.received_at > _in_utc(since))
-    with unit_of_work() as db:
+    with transaction() as db:
         rows = db.execute(query).all()
         status = _screening_status(db, {row.prisoner_id for row in rows})
         audit.append(db, at=utc_now(), action=audit.Action.READ, actor_id=caller.user_id,
                      purpose="own receipts", detail=f"{len(rows)} own entries, no content")
-    sign_audit_head()
     return MyObservations(observations=[
         MyObservation(id=r.id, prisoner_id=r.prisoner_id, wing=r.code, occurred_at=r.occurred_at,
                       received_at=r.received_at, categories=r.categories, flag=r.flag,
