@@ -9,16 +9,17 @@ from sqlalchemy.orm import Session
 
 from app.api.errors import ApiError
 from app.clock import utc_now
-from app.db import unit_of_work
 from app.policy import OFFICER
-from app.runtime import session_cookie_name, session_timeouts, signing_keys
+from app.runtime import session_cookie_name, session_timeouts, signing_keys, transaction
 from app.services import tokens, web_sessions
 from app.services.accounts import Identity, load_identity
 from app.settings import get_settings
 
 
 def db_session() -> Iterator[Session]:
-    with unit_of_work() as db:
+    """The route's transaction: committed when it returns (then the audit head is signed if the
+    chain grew), rolled back when it raises."""
+    with transaction() as db:
         yield db
 
 
@@ -38,7 +39,7 @@ def bearer_identity(authorization: Annotated[str | None, Header()] = None) -> Id
                                settings.jwt_audience)
     except tokens.InvalidToken:
         raise _unauthorised() from None
-    with unit_of_work() as db:
+    with transaction() as db:
         identity = load_identity(db, claims.user_id)
         # A token made from a browser session works only while that session does: a lock, a
         # sign-out or the end of the shift stops both.

@@ -10,11 +10,11 @@ from app.api import errors, observations
 from app.api.fallback import ApiFallback
 from app.api.limits import BodyLimit
 from app.api.deps import DB, CurrentUser, SessionKey
-from app.runtime import session_cookie_name, session_timeouts, sign_audit_head, signing_keys
+from app.runtime import session_cookie_name, session_timeouts, signing_keys, transaction
 from app.api.schemas import (Caller, ErrorBody, Health, TicketRequest, TokenRequest, TokenResponse,
                              UnlockRequest)
 from app.clock import utc_now
-from app.db import ping, unit_of_work
+from app.db import ping
 from app.services import tokens, web_sessions
 from app.services.accounts import (
     INVALID_MESSAGE,
@@ -45,18 +45,20 @@ def health(response: Response) -> Health:
 
 @router.post("/auth/token", response_model=TokenResponse, tags=["auth"],
              responses={429: {"model": ErrorBody}})
-def issue_token(body: TokenRequest, db: DB, request: Request) -> TokenResponse:
+def issue_token(body: TokenRequest, request: Request) -> TokenResponse:
     """Exchange username and password for a bearer token (at most 15 minutes)."""
     settings = get_settings()
     now = utc_now()
     address = request.client.host if request.client else ""
-    outcome, identity = authenticate(db, body.username, body.password, now, channel="api",
-                                     address=address)
-    db.commit()  # the attempt is logged whether or not the request succeeds
-    sign_audit_head()
+    # Its own transaction, committed before any refusal: the attempt is logged either way.
+    with transaction() as db:
+        outcome, identity = authenticate(db, body.username, body.password, now, channel="api",
+                                         address=address)
+        retry_after = (address_retry_after(db, address, now)
+                       if outcome is SignIn.THROTTLED else 0)
     if outcome is SignIn.THROTTLED:
         raise errors.ApiError(429, "too_many_attempts", THROTTLED_MESSAGE,
-                              {"Retry-After": str(address_retry_after(db, address, now) or 1)})
+                              {"Retry-After": str(retry_after or 1)})
     if outcome is SignIn.LOCKED:
         raise errors.ApiError(423, "account_locked", LOCKED_MESSAGE,
                               {"Retry-After": str(settings.lockout_seconds)})
@@ -84,7 +86,7 @@ def token_for_browser_session(ww_session: SessionKey,
     grants to other origins: together with SameSite=Strict it keeps other sites out."""
     _require_capture(x_wingwatch)
     now = utc_now()
-    with unit_of_work() as db:
+    with transaction() as db:
         live = web_sessions.resolve(db, ww_session, now, session_timeouts())
         web_sessions.touch(db, ww_session, now)  # the island syncing is the officer at work
     if live is None:
@@ -110,7 +112,7 @@ def lock_browser_session(response: Response, ww_session: SessionKey,
                          x_wingwatch: str | None = Header(default=None)) -> Response:
     """The capture page's idle lock, told to the server: no token until the password is given."""
     _require_capture(x_wingwatch)
-    with unit_of_work() as db:
+    with transaction() as db:
         web_sessions.lock(db, ww_session, utc_now())
     response.status_code = 204
     return response
@@ -123,7 +125,7 @@ def unlock_browser_session(body: UnlockRequest, response: Response,
     """The officer's password, proven to the server; five wrong ones end the session."""
     _require_capture(x_wingwatch)
     now = utc_now()
-    with unit_of_work() as db:
+    with transaction() as db:
         if web_sessions.resolve(db, ww_session, now, session_timeouts()) is None:
             raise errors.ApiError(401, "unauthorised", "Sign in again.")
         unlocked = web_sessions.unlock(db, ww_session, body.password, now)
