@@ -343,9 +343,11 @@ function LockScreen({ officer, unlock }) {
     <section className="ww-card" role="dialog" aria-modal="true" aria-label="Locked">
       <h1 className="ww-h1">Locked</h1>
       <p>{officer.display_name}, enter your password to carry on. This works without network.</p>
-      <form onSubmit={submit}>
-        <label className="ww-label" htmlFor="unlock-password">Password</label>
-        <input id="unlock-password" name="password" type="password" className="ww-input" autoComplete="current-password" autoFocus />
+      <form onSubmit={submit} className="ww-unlock">
+        <div className="ww-field">
+          <label className="ww-label" htmlFor="unlock-password">Password</label>
+          <input id="unlock-password" name="password" type="password" className="ww-input" autoComplete="current-password" autoFocus />
+        </div>
         {error && <p className="ww-error" role="alert">{error}</p>}
         <button type="submit" className="ww-button">Unlock</button>
       </form>
