@@ -154,4 +154,5 @@
   new MutationObserver(runSignals).observe(document.documentElement, {
     subtree: true, childList: true, attributes: true, attributeFilter: ["data-ww-signal"],
   });
+  runSignals(); // this script may load after the page already rendered a signal
 })();

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -22,6 +24,13 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 @lru_cache(maxsize=1)
 def api_client() -> TestClient:
     return TestClient(build_api())
+
+
+def run_async(coroutine):
+    """Run an async event handler to its end. In a thread of its own: the browser tests leave
+    Playwright's event loop running in the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def identity(username: str) -> accounts.Identity:

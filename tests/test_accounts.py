@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from datetime import timedelta
 from types import SimpleNamespace
@@ -16,7 +15,7 @@ from app.models import AuthLog
 from app.services.accounts import INVALID_MESSAGE, LOCKED_MESSAGE, SignIn, authenticate
 from state.login import LoginState
 from tests.conftest import TEST_PASSWORD
-from tests.helpers import T0
+from tests.helpers import T0, run_async
 
 WRONG = "not the password at all"
 MINUTE = timedelta(minutes=1)
@@ -46,8 +45,8 @@ def page_sign_in(username: str, password: str) -> str:
     page = SimpleNamespace(error="", router=SimpleNamespace(
         session=SimpleNamespace(client_ip=f"tab-{secrets.token_hex(4)}")))
     # The handler is async (it asks the page to swap the ticket); a refusal returns before that.
-    asyncio.run(LoginState.event_handlers["sign_in"].fn(page, {"username": username,
-                                                               "password": password}))
+    run_async(LoginState.event_handlers["sign_in"].fn(page, {"username": username,
+                                                             "password": password}))
     return page.error
 
 

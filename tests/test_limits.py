@@ -3,7 +3,6 @@ client address, and a /health that takes no write lock."""
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
 import secrets
@@ -38,6 +37,7 @@ from tests.helpers import (
     bootstrap,
     indicator_codes,
     observation_payload,
+    run_async,
 )
 
 MINUTE = timedelta(minutes=1)
@@ -144,7 +144,7 @@ def test_the_sign_in_page_is_throttled_by_the_tabs_address(make_user):
         outcome = LoginState.event_handlers["sign_in"].fn(
             page, {"username": username, "password": password})
         if inspect.iscoroutine(outcome):
-            asyncio.run(outcome)
+            run_async(outcome)
         return page.error
 
     for _ in range(AddressPolicy().failures):
