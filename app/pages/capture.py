@@ -29,8 +29,11 @@ def page() -> rx.Component:
                     capture_island(idle_lock_ms=IDLE_LOCK_MS)),
             padding="16px", max_width="960px", margin="0 auto", width="100%",
         ),
-        # The island's "Sign out" clicks this (assets/wingwatch.js signOut).
+        # The island's "Sign out" clicks this (assets/wingwatch.js signOut), and input clicks
+        # the keep-alive once a minute while online, so an officer typing a long entry does not
+        # find the server session idle-locked when the entry is sent.
         hidden_trigger("ww-sign-out", SessionState.sign_out),
+        hidden_trigger("ww-keep-alive", SessionState.keep_alive),
         layout.page_signal(SessionState.signal),
         min_height="100vh",
     )
