@@ -15,6 +15,7 @@ from app.services.accounts import (
     SignIn,
     authenticate,
 )
+from state.forms import form_text
 from state.identity import live_session
 from state.session import ask_page
 
@@ -36,8 +37,8 @@ class LoginState(rx.State):
 
     @rx.event
     async def sign_in(self, form_data: dict):
-        username = str(form_data.get("username", ""))[:64]
-        password = str(form_data.get("password", ""))[:256]
+        username = form_text(form_data, "username", 64)
+        password = form_text(form_data, "password", 256)
         if not username.strip() or not password:
             self.error = "Enter your username and password."
             return None

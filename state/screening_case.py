@@ -11,7 +11,8 @@ from app.clock import utc_now
 from app.runtime import transaction
 from app.services import screening
 from app.services.accounts import Identity
-from app.views.screening import CaseView, case_view, start_of_day
+from app.views.screening import OUTCOME_LABELS, CaseView, case_view, start_of_day
+from state.forms import form_text
 from state.identity import current_identity
 from state.screening_common import (
     cipher,
@@ -97,23 +98,26 @@ class ScreeningCaseState(rx.State):
 
     @rx.event
     def take_over(self, form_data: dict):
-        self._act_on_text(screening.take_over, str(form_data.get("reason", "")),
+        self._act_on_text(screening.take_over, form_text(form_data, "reason"),
                           "Taken over: this item is now on your name.")
 
     @rx.event
     def choose_outcome(self, outcome: str):
-        self.outcome, self.message = str(outcome), ""
+        """Only an outcome the form offers; anything else chooses none (a lone surrogate could
+        not even be sent back to the page)."""
+        chosen = str(outcome)
+        self.outcome, self.message = chosen if chosen in OUTCOME_LABELS else "", ""
 
     @rx.event
     def decide(self, form_data: dict):
-        outcome = str(form_data.get("outcome", "") or self.outcome)
-        reason = str(form_data.get("reason", ""))
-        review = str(form_data.get("review_on", ""))
+        outcome = form_text(form_data, "outcome") or self.outcome
+        reason = form_text(form_data, "reason")
+        review = form_text(form_data, "review_on")
         review_on = start_of_day(review, local_zone()) if outcome == "monitor" else None
         if outcome == "monitor" and review and review_on is None:
             self.message = "Enter the review date as a date."
             return
-        kind = str(form_data.get("support_kind", "")) or None
+        kind = form_text(form_data, "support_kind") or None
         self._act(lambda db, who, item: screening.decide(
             db, who, item, outcome, reason, utc_now(), cipher(), review_on=review_on,
             support_kind=kind), "Decision recorded.")
@@ -125,5 +129,5 @@ class ScreeningCaseState(rx.State):
 
     @rx.event
     def add_addendum(self, form_data: dict):
-        self._act_on_text(screening.add_addendum, str(form_data.get("text", "")),
+        self._act_on_text(screening.add_addendum, form_text(form_data, "text"),
                           "Addendum added.")

@@ -11,6 +11,7 @@ from app.runtime import transaction
 from app.services import screening
 from app.services.accounts import Identity
 from app.views.screening import QueueFilters, QueueRowView, queue_row
+from state.forms import form_text
 from state.identity import current_identity
 from state.screening_common import cipher, item_number, local_zone, run_command
 
@@ -73,7 +74,7 @@ class ScreeningQueueState(rx.State):
 
     @rx.event
     def search_for(self, form_data: dict):
-        return self._show(search=str(form_data.get("q", "")))
+        return self._show(search=form_text(form_data, "q"))
 
     @rx.event
     def clear_filters(self):
@@ -104,7 +105,7 @@ class ScreeningQueueState(rx.State):
         who = current_identity(self.router.headers.cookie)
         if who is None or not self.take_over_item:
             return
-        item_id, reason = self.take_over_item, str(form_data.get("reason", ""))
+        item_id, reason = self.take_over_item, form_text(form_data, "reason")
         self.take_over_error = run_command(
             lambda db: screening.take_over(db, who, item_id, reason, utc_now(), cipher()))
         if not self.take_over_error:

@@ -13,6 +13,7 @@ from app.runtime import transaction
 from app.services import accounts, web_sessions
 from app.services.web_sessions import Status
 from app.settings import get_settings
+from state.forms import form_text
 from state.identity import live_session, session_key
 
 UNLOCK_FAILED = "That password is not right."
@@ -96,7 +97,7 @@ class SessionState(rx.State):
 
     @rx.event
     def unlock(self, form_data: dict):
-        password = str(form_data.get("password", ""))[:256]
+        password = form_text(form_data, "password", 256)
         key = session_key(self.router.headers.cookie)
         with transaction() as db:
             ok = web_sessions.unlock(db, key, password, utc_now())

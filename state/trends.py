@@ -16,6 +16,7 @@ from app.services import catalogue, trend_report, trends
 from app.services.accounts import Identity
 from app.services.trend_report import Place
 from app.views.trends import TrendFilters, TrendsView, period_weeks, to_csv, trends_view
+from state.forms import form_text
 from state.identity import current_identity
 from state.screening_common import local_zone
 from state.session import ask_page
@@ -83,7 +84,7 @@ class TrendsState(rx.State):
 
     @rx.event
     def filter_end(self, form_data: dict):
-        return self._show(end=str(form_data.get("end", "")))
+        return self._show(end=form_text(form_data, "end"))
 
     @rx.event
     def clear_filters(self):

@@ -21,6 +21,8 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+    except UnicodeEncodeError:  # a lone surrogate from the browser: no one's password
+        return False
 
 
 def password_problem(password: str) -> str | None:
