@@ -14,42 +14,52 @@ from zoneinfo import ZoneInfo
 
 from app.services import screening
 from app.services.screening import Case, QueueRow
+from app.vocabulary import ConcernLevel, EventKind, ItemState, Outcome, Source, SupportKind
 
-STATE_LABELS = {
-    "unclaimed": "Unclaimed",
-    "claimed": "Claimed",
-    "due_for_review": "Monitoring review due",
-    "awaiting_sign_off": "Awaiting sign-off",
-    "monitoring": "Monitoring",
-    "closed": "Closed",
+# English labels keyed by code (tests/test_vocabulary.py: one for every code).
+STATE_LABELS: dict[ItemState, str] = {
+    ItemState.UNCLAIMED: "Unclaimed",
+    ItemState.CLAIMED: "Claimed",
+    ItemState.DUE_FOR_REVIEW: "Monitoring review due",
+    ItemState.AWAITING_SIGN_OFF: "Awaiting sign-off",
+    ItemState.MONITORING: "Monitoring",
+    ItemState.CLOSED: "Closed",
 }
-OUTCOME_LABELS = {
-    "no_further_action": "No further action",
-    "monitor": "Monitor",
-    "refer_assessment": "Refer for risk and needs assessment",
-    "refer_support": "Refer to other support",
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.NO_FURTHER_ACTION: "No further action",
+    Outcome.MONITOR: "Monitor",
+    Outcome.REFER_ASSESSMENT: "Refer for risk and needs assessment",
+    Outcome.REFER_SUPPORT: "Refer to other support",
 }
-SUPPORT_LABELS = {
-    "mental_health": "Mental health",
-    "safeguarding": "Safeguarding / vulnerable to pressure",
-    "social_welfare": "Social welfare",
-    "other": "Other support",
+SUPPORT_LABELS: dict[SupportKind, str] = {
+    SupportKind.MENTAL_HEALTH: "Mental health",
+    SupportKind.SAFEGUARDING: "Safeguarding / vulnerable to pressure",
+    SupportKind.SOCIAL_WELFARE: "Social welfare",
+    SupportKind.OTHER: "Other support",
 }
-SOURCE_LABELS = {
-    "direct": "Seen or heard by the officer",
-    "reported_by_staff": "Reported by staff",
-    "reported_by_prisoner": "Reported by a prisoner",
-    "document": "A document",
+SOURCE_LABELS: dict[Source, str] = {
+    Source.DIRECT: "Seen or heard by the officer",
+    Source.REPORTED_BY_STAFF: "Reported by staff",
+    Source.REPORTED_BY_PRISONER: "Reported by a prisoner",
+    Source.DOCUMENT: "A document",
 }
-EVENT_LABELS = {
-    "claim": "Claimed",
-    "take_over": "Taken over",
-    "decision": "Decision",
-    "sign_off": "Referral signed off",
-    "addendum": "Addendum",
+CONCERN_LABELS: dict[ConcernLevel, str] = {
+    ConcernLevel.LOW: "Low",
+    ConcernLevel.MEDIUM: "Medium",
+    ConcernLevel.HIGH: "High",
+}
+EVENT_LABELS: dict[EventKind, str] = {
+    EventKind.CLAIM: "Claimed",
+    EventKind.TAKE_OVER: "Taken over",
+    EventKind.DECISION: "Decision",
+    EventKind.SIGN_OFF: "Referral signed off",
+    EventKind.ADDENDUM: "Addendum",
 }
 # The queue's filter choices, as the URL spells them.
-STATUS_CHOICES = ("any", "unclaimed", "claimed", "awaiting_sign_off", "due_for_review")
+STATUS_CHOICES = ("any", ItemState.UNCLAIMED, ItemState.CLAIMED, ItemState.AWAITING_SIGN_OFF,
+                  ItemState.DUE_FOR_REVIEW)
+# Items a screener may claim: nobody holds them and they need someone now.
+CLAIMABLE = frozenset({ItemState.UNCLAIMED, ItemState.DUE_FOR_REVIEW})
 HELD_CHOICES = ("anyone", "me", "unclaimed")
 MAX_QUERY = 64
 
@@ -132,6 +142,7 @@ class QueueRowView:
     due: str
     overdue: bool
     status: str
+    state: str  # the ItemState code, which the badge's colour is keyed by
     holder: str
     can_claim: bool
     can_take_over: bool
@@ -154,9 +165,9 @@ def queue_row(row: QueueRow, me: str, tz: ZoneInfo) -> QueueRowView:
         counts=(f"{_plural(row.observation_count, 'observation')} from "
                 f"{_plural(row.officer_count, 'officer')}"),
         first_flagged=when(row.first_flagged, tz), due=when(row.due_at, tz), overdue=row.overdue,
-        status=STATE_LABELS[row.state], holder=_holder(row.holder_id, row.holder, me),
-        can_claim=row.state in ("unclaimed", "due_for_review"),
-        can_take_over=row.state == "claimed" and row.holder_id != me)
+        status=STATE_LABELS[row.state], state=row.state,
+        holder=_holder(row.holder_id, row.holder, me), can_claim=row.state in CLAIMABLE,
+        can_take_over=row.state == ItemState.CLAIMED and row.holder_id != me)
 
 
 # --- the case --------------------------------------------------------------------------------
@@ -167,7 +178,7 @@ class ObservationCard:
     id: str
     when: str
     location: str
-    kind: str  # "concern" or "protective"
+    kind: str  # an IndicatorKind code
     indicators: list[str]
     facts: str
     assessment: str
@@ -217,13 +228,14 @@ def _card(obs: screening.ObservationView, locations: dict[str, str],
                                                                          obs.location),
         kind=obs.kind, indicators=[i.label for i in obs.indicators], facts=obs.facts,
         assessment=obs.assessment or "", source=SOURCE_LABELS.get(obs.source, obs.source),
-        concern=obs.concern.capitalize(), flagged=obs.flagged, flag_reason=obs.flag_reason or "",
+        concern=CONCERN_LABELS.get(obs.concern, obs.concern), flagged=obs.flagged,
+        flag_reason=obs.flag_reason or "",
         addenda=[f"{a.author}, {when(a.at, tz)}: {a.text}" for a in obs.addenda])
 
 
 def _event_line(ev: screening.EventView, tz: ZoneInfo) -> HistoryLine:
     what = EVENT_LABELS.get(ev.kind, ev.kind)
-    if ev.kind == "decision" and ev.outcome:
+    if ev.kind == EventKind.DECISION and ev.outcome:
         what = f"Decision: {OUTCOME_LABELS[ev.outcome]}"
         if ev.support_kind:
             what += f" ({SUPPORT_LABELS[ev.support_kind]})"
@@ -245,14 +257,14 @@ def _decision(status: screening.ItemStatus, tz: ZoneInfo) -> str:
     text = OUTCOME_LABELS[status.outcome]
     if status.support_kind:
         text += f": {SUPPORT_LABELS[status.support_kind]}"
-    if status.outcome == "monitor" and status.review_on:
+    if status.outcome == Outcome.MONITOR and status.review_on:
         text += f", review on {day(status.review_on, tz)}"
     return text
 
 
 def case_view(case: Case, me: str, locations: dict[str, str], tz: ZoneInfo) -> CaseView:
     status = case.status
-    own_referral = status.state == "awaiting_sign_off" and status.decided_by == me
+    own_referral = status.state == ItemState.AWAITING_SIGN_OFF and status.decided_by == me
     return CaseView(
         item_id=case.item_id, prisoner=case.prisoner_name, number=case.prisoner_number,
         wing=case.wing_code, status=STATE_LABELS[status.state], state=status.state,
@@ -265,9 +277,9 @@ def case_view(case: Case, me: str, locations: dict[str, str], tz: ZoneInfo) -> C
         timeline=[_card(o, locations, tz) for o in case.timeline],
         history=[_event_line(e, tz) for e in case.events],
         previous=[_previous_line(p, tz) for p in case.previous],
-        can_claim=status.state in ("unclaimed", "due_for_review"),
-        can_take_over=status.state == "claimed" and status.holder_id != me,
-        can_decide=status.state == "claimed" and status.holder_id == me,
-        can_sign_off=status.state == "awaiting_sign_off" and not own_referral,
+        can_claim=status.state in CLAIMABLE,
+        can_take_over=status.state == ItemState.CLAIMED and status.holder_id != me,
+        can_decide=status.state == ItemState.CLAIMED and status.holder_id == me,
+        can_sign_off=status.state == ItemState.AWAITING_SIGN_OFF and not own_referral,
         sign_off_refused=("You made this referral; another member of treatment staff signs it "
                           "off." if own_referral else ""))

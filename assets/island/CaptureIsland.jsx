@@ -3,6 +3,7 @@
 // Reflex's websocket (design.md §2). Entries are sealed to the server's key before they are
 // stored, so the tablet never holds their text in the clear.
 import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { CONCERNS, DEFAULT_CONCERN, DEFAULT_SOURCE, SOURCES } from "./choices.js";
 import { openOutbox } from "./outbox.js";
 import { seal } from "./seal.js";
 import { TokenRefused, createScheduler } from "./sync.js";
@@ -374,14 +375,10 @@ function StorageDetails() {
 
 // --- The form ---------------------------------------------------------------------------------
 
-const SOURCES = [["direct", "I saw or heard it"], ["reported_by_staff", "Reported by staff"],
-                 ["reported_by_prisoner", "Reported by a prisoner"], ["document", "A document"]];
-const CONCERNS = ["low", "medium", "high"];
-
 function emptyDraft(bootstrap) {
   return { prisoner: null, query: "", indicators: [], when: localInputValue(new Date()),
            where: bootstrap.locations.find((l) => l.code === "landing")?.code || bootstrap.locations[0].code,
-           source: "direct", concern: "medium", facts: "", assessment: "", flag: false, reason: "" };
+           source: DEFAULT_SOURCE, concern: DEFAULT_CONCERN, facts: "", assessment: "", flag: false, reason: "" };
 }
 
 function ObservationForm({ bootstrap, onSave }) {
@@ -441,7 +438,7 @@ function ObservationForm({ bootstrap, onSave }) {
       <div className="ww-row">
         <Field label="Source" id="ww-source"><select id="ww-source" className="ww-input" value={draft.source} onChange={(e) => set({ source: e.target.value })}>{SOURCES.map(([v, l]) => <option key={v} value={v}>{l}</option>)}</select></Field>
         <fieldset className="ww-field ww-concern"><legend className="ww-label">Concern</legend>
-          {CONCERNS.map((c) => <label key={c} className="ww-choice"><input type="radio" name="concern" value={c} checked={draft.concern === c} onChange={() => set({ concern: c })} />{c}</label>)}
+          {CONCERNS.map(([c, label]) => <label key={c} className="ww-choice"><input type="radio" name="concern" value={c} checked={draft.concern === c} onChange={() => set({ concern: c })} />{label}</label>)}
         </fieldset>
       </div>
       <Field label="What you saw or heard" id="ww-facts" hint="Facts only: what happened, who was there, the person's own words in quotes. No labels, no opinions.">
