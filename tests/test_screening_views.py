@@ -49,6 +49,23 @@ def test_filters_keep_only_matching_rows():
     assert [r.item_id for r in rows if QueueFilters(search="24-1007").keeps(r, "me")] == [7]
 
 
+def test_the_search_finds_a_name_whatever_the_script_and_accents_typed():
+    names = ("Marko Petrović", "Ђорђе Ђорђевић", "Arben Hoxhë", "Марко Јовановски")
+    rows = [row(item_id=i, prisoner_name=name) for i, name in enumerate(names, 1)]
+
+    def found(search: str) -> list[int]:
+        return [r.item_id for r in rows if QueueFilters(search=search).keeps(r, "me")]
+
+    for typed in ("Petrovic", "Petrović", "PETROVIĆ", "Петровић", "petrovi"):
+        assert found(typed) == [1], typed
+    for typed in ("Djordjevic", "Dordevic", "Đorđević", "djordje"):
+        assert found(typed) == [2], typed
+    assert found("Hoxha") == found("hoxhe") == found("Ходжа") == [3]
+    assert found("Jovanovski") == [4]
+    assert found("Marko") == [1, 4]
+    assert found("Petar") == []
+
+
 def test_a_row_offers_only_what_the_screener_may_do():
     assert queue_row(row(), "me", ZONE).can_claim
     held_by_other = queue_row(row(state="claimed", holder_id="x", holder="Milica"), "me", ZONE)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from app.services import screening
 from app.services.screening import Case, QueueRow
+from app.text.fold import finds
 from app.vocabulary import ConcernLevel, EventKind, ItemState, Outcome, Source, SupportKind
 
 # English labels keyed by code (tests/test_vocabulary.py: one for every code).
@@ -119,14 +120,12 @@ class QueueFilters:
         return f"{path}?{query}" if query else path
 
     def keeps(self, row: QueueRow, me: str) -> bool:
-        needle = self.search.casefold()
         return ((not self.wing or row.wing_code == self.wing)
                 and (self.status == "any" or row.state == self.status)
                 and (not self.overdue or row.overdue)
                 and (self.held != "me" or row.holder_id == me)
                 and (self.held != "unclaimed" or row.holder_id is None)
-                and (not needle or needle in row.prisoner_name.casefold()
-                     or needle in row.prisoner_number.casefold()))
+                and finds(self.search, row.prisoner_name, row.prisoner_number))
 
 
 @dataclass(frozen=True)

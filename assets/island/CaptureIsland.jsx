@@ -4,6 +4,7 @@
 // stored, so the tablet never holds their text in the clear.
 import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { CONCERNS, DEFAULT_CONCERN, DEFAULT_SOURCE, SOURCES } from "./choices.js";
+import { findPrisoners } from "./fold.js";
 import { openOutbox } from "./outbox.js";
 import { seal } from "./seal.js";
 import { TokenRefused, createScheduler } from "./sync.js";
@@ -467,11 +468,8 @@ function Field({ label, id, hint, children }) {
 }
 
 function PrisonerPicker({ roster, recent, draft, set }) {
-  const query = draft.query.trim().toLowerCase();
-  const matches = useMemo(() => {
-    if (!query) return recent;
-    return roster.filter((p) => p.name.toLowerCase().includes(query) || p.number.toLowerCase().includes(query)).slice(0, 8);
-  }, [query, roster, recent]);
+  const query = draft.query.trim();
+  const matches = useMemo(() => (query ? findPrisoners(roster, query) : recent), [query, roster, recent]);
   if (draft.prisoner) {
     return (
       <div className="ww-field">
