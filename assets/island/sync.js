@@ -4,6 +4,9 @@
 // answer is safe (it comes back "duplicate").
 
 export const BATCH = 500; // the API's maximum items per request
+// Under the server's 2 MiB body limit (WINGWATCH_MAX_REQUEST_BYTES) with room to spare: 500 long
+// entries seal to far more, and a 413 would stop sending for good.
+export const MAX_BODY_BYTES = 1_500_000;
 const CAP_MS = 300_000;
 const HEALTH_TIMEOUT_MS = 10_000;
 const SYNC_TIMEOUT_MS = 60_000;
@@ -52,6 +55,19 @@ async function errorMessage(response) {
 
 // verify(entry): whether the entry's tag is this officer's (vault.js). An entry that fails is
 // refused on the tablet and never goes out under the officer's token.
+// The longest run of entries whose request stays under MAX_BODY_BYTES (always at least one:
+// a single entry is far below it); the rest go in the next request.
+function underBodyLimit(entries) {
+  let size = 64; // {"device_id": …, "items": []}
+  const batch = [];
+  for (const { id, sealed } of entries) {
+    size += id.length + sealed.length + 24;
+    if (batch.length && size > MAX_BODY_BYTES) break;
+    batch.push({ id, sealed });
+  }
+  return batch;
+}
+
 export async function syncOnce({ outbox, officerId, getToken, verify, fetch = globalThis.fetch,
                                  deviceId, now = Date.now, baseUrl = "",
                                  locks = globalThis.navigator?.locks }) {
@@ -81,7 +97,7 @@ export async function syncOnce({ outbox, officerId, getToken, verify, fetch = gl
       const foreign = next.filter((_, i) => !verified[i]).map((e) => e.id);
       await outbox.refuse(officerId, foreign);
       tally.problems += foreign.length;
-      const batch = next.filter((_, i) => verified[i]);
+      const batch = underBodyLimit(next.filter((_, i) => verified[i]));
       if (batch.length === 0) continue;
       batch.forEach((e) => posted.add(e.id));
       let token;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, test } from "node:test";
 
-import { TokenRefused, backoffDelay, classify, createScheduler, syncOnce }
+import { MAX_BODY_BYTES, TokenRefused, backoffDelay, classify, createScheduler, syncOnce }
   from "../../assets/island/sync.js";
 import { openVault } from "../../assets/island/vault.js";
 import { T0, addEntries, fakeSealed, summary, fakeLocks, fakeServer, fakeTimers, freshOutbox, until }
@@ -200,6 +200,23 @@ describe("syncOnce", () => {
     const result = await run(outbox, server);
     assert.deepEqual([result.outcome, result.created], ["sent", 1201]);
     assert.deepEqual(server.posts.map((p) => p.body.items.length), [500, 500, 201]);
+    assert.deepEqual(server.posts.flatMap((p) => p.body.items.map((it) => it.id)), ids);
+  });
+
+  test("long entries go in requests under the server's body limit, each entry once", async () => {
+    const outbox = await freshOutbox();
+    const ids = [];
+    for (let i = 0; i < 5; i += 1) { // ~600 kB each: what 4000-character texts seal to, and more
+      const id = randomUUID();
+      await outbox.add(A, { id, sealed: fakeSealed("z".repeat(600_000) + i), summary: summary() },
+                       T0 + i);
+      ids.push(id);
+    }
+    const server = fakeServer();
+    const result = await run(outbox, server);
+    assert.deepEqual([result.outcome, result.created], ["sent", 5]);
+    const sizes = server.posts.map((p) => JSON.stringify(p.body).length);
+    assert.ok(sizes.every((size) => size <= MAX_BODY_BYTES), `bodies of ${sizes}`);
     assert.deepEqual(server.posts.flatMap((p) => p.body.items.map((it) => it.id)), ids);
   });
 
