@@ -9,7 +9,7 @@ import sys
 
 from sqlalchemy import select
 
-from app import migrate, policy, runtime
+from app import migrate, runtime
 from app.clock import utc_now
 from app.db import unit_of_work
 from app.models import User
@@ -25,6 +25,7 @@ from app.services import (
 )
 from app.services.passwords import hash_password, password_problem
 from app.settings import Settings, get_settings
+from app.vocabulary import Role
 
 
 def setup(args: argparse.Namespace) -> int:
@@ -87,7 +88,7 @@ def create_admin(args: argparse.Namespace) -> int:
             print(f"User {args.username} already exists.", file=sys.stderr)
             return 2
         db.add(User(username=args.username.lower(), display_name=args.name or args.username,
-                    role=policy.ADMIN, password_hash=hash_password(password),
+                    role=Role.ADMIN, password_hash=hash_password(password),
                     created_at=utc_now()))
     print(f"Admin {args.username} created.")
     return 0

@@ -8,41 +8,39 @@ from __future__ import annotations
 
 from typing import Final
 
-OFFICER: Final = "officer"
-TREATMENT: Final = "treatment"
-SECURITY_HEAD: Final = "security_head"
-ADMIN: Final = "admin"
-ROLES: Final = (OFFICER, TREATMENT, SECURITY_HEAD, ADMIN)
+from app.vocabulary import Role
 
-ROLE_LABELS: Final = {
-    OFFICER: "Officer",
-    TREATMENT: "Treatment staff",
-    SECURITY_HEAD: "Security head",
-    ADMIN: "Administrator",
+ROLES: Final = tuple(Role)
+
+ROLE_LABELS: Final[dict[Role, str]] = {
+    Role.OFFICER: "Officer",
+    Role.TREATMENT: "Treatment staff",
+    Role.SECURITY_HEAD: "Security head",
+    Role.ADMIN: "Administrator",
 }
 
 # Markers for handlers that are not tied to one role.
 PUBLIC: Final = "public"  # anyone, signed in or not (the handler checks what it needs itself)
 SIGNED_IN: Final = "signed_in"  # any role, with a live session
 
-HOME: Final = {
-    OFFICER: "/capture",
-    TREATMENT: "/screening",
-    SECURITY_HEAD: "/trends",
-    ADMIN: "/admin",
+HOME: Final[dict[Role, str]] = {
+    Role.OFFICER: "/capture",
+    Role.TREATMENT: "/screening",
+    Role.SECURITY_HEAD: "/trends",
+    Role.ADMIN: "/admin",
 }
 
-PAGE_ROLES: Final[dict[str, frozenset[str]]] = {
-    "/capture": frozenset({OFFICER}),
-    "/entries": frozenset({OFFICER}),
-    "/screening": frozenset({TREATMENT}),
-    "/screening/[item_id]": frozenset({TREATMENT}),
-    "/trends": frozenset({SECURITY_HEAD}),
-    "/admin": frozenset({ADMIN}),
+PAGE_ROLES: Final[dict[str, frozenset[Role]]] = {
+    "/capture": frozenset({Role.OFFICER}),
+    "/entries": frozenset({Role.OFFICER}),
+    "/screening": frozenset({Role.TREATMENT}),
+    "/screening/[item_id]": frozenset({Role.TREATMENT}),
+    "/trends": frozenset({Role.SECURITY_HEAD}),
+    "/admin": frozenset({Role.ADMIN}),
 }
 
 # "StateClass.handler" -> PUBLIC, SIGNED_IN or the set of roles allowed.
-HANDLER_POLICY: Final[dict[str, str | frozenset[str]]] = {
+HANDLER_POLICY: Final[dict[str, str | frozenset[Role]]] = {
     # Reflex's own plumbing: hydration, on_load dispatch, client storage sync, error reports.
     "State.hydrate": PUBLIC,
     "State.hydrate_and_load": PUBLIC,
@@ -63,14 +61,14 @@ HANDLER_POLICY: Final[dict[str, str | frozenset[str]]] = {
     "SessionState.unlock": SIGNED_IN,
     "SessionState.set_unlock_password": SIGNED_IN,
     # Screening queue and case pages: treatment staff only (the services check the prison).
-    **{f"ScreeningQueueState.{name}": frozenset({TREATMENT}) for name in (
+    **{f"ScreeningQueueState.{name}": frozenset({Role.TREATMENT}) for name in (
         "load", "filter_wing", "filter_status", "filter_held", "filter_overdue", "search_for",
         "clear_filters", "claim", "ask_take_over", "cancel_take_over", "take_over")},
-    **{f"ScreeningCaseState.{name}": frozenset({TREATMENT}) for name in (
+    **{f"ScreeningCaseState.{name}": frozenset({Role.TREATMENT}) for name in (
         "load", "claim", "ask_take_over", "cancel_take_over", "take_over", "choose_outcome",
         "decide", "sign_off", "add_addendum")},
     # Trends: security heads only (the service checks which prisons are theirs).
-    **{f"TrendsState.{name}": frozenset({SECURITY_HEAD}) for name in (
+    **{f"TrendsState.{name}": frozenset({Role.SECURITY_HEAD}) for name in (
         "load", "filter_prison", "filter_wing", "filter_category", "filter_level",
         "filter_weeks", "filter_end", "clear_filters", "export_csv", "print_view")},
 }

@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.harness import database  # noqa: E402
 
-from app import migrate, policy, runtime  # noqa: E402
+from app import migrate, runtime  # noqa: E402
 from app.db import make_engine, unit_of_work  # noqa: E402
 from app.models import (  # noqa: E402
     Addendum,
@@ -64,6 +64,7 @@ from app.services import audit, catalogue, flag_rules, screening  # noqa: E402
 from app.services.accounts import Identity  # noqa: E402
 from app.services.demo import FAMILY, GIVEN  # noqa: E402
 from app.services.fieldcrypt import FieldCipher  # noqa: E402
+from app.vocabulary import Role, SupportKind  # noqa: E402
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 SPAN = timedelta(days=3 * 365)
@@ -141,11 +142,11 @@ def add_world(db: Session, rng: random.Random, prisoners: int) -> World:
 
     for wing in wings:
         for _ in range(OFFICERS_PER_WING):
-            officer = user(policy.OFFICER, wing["prison_id"])
+            officer = user(Role.OFFICER, wing["prison_id"])
             world.officers[wing["id"]].append(officer)
             postings.append({"user_id": officer, "wing_id": wing["id"]})
     for prison in prisons:
-        world.screeners[prison["id"]] = [user(policy.TREATMENT, prison["id"])
+        world.screeners[prison["id"]] = [user(Role.TREATMENT, prison["id"])
                                          for _ in range(SCREENERS)]
     rows = []
     for n in range(prisoners):
@@ -265,7 +266,7 @@ def add_screening(db: Session, world: World, flags: list[Flag],
                 return None
             outcome = rng.choices(list(OUTCOMES), list(OUTCOMES.values()))[0]
             review_on = at + timedelta(days=rng.randint(30, 90)) if outcome == "monitor" else None
-            support = (rng.choice(sorted(screening.SUPPORT_KINDS))
+            support = (rng.choice(sorted(SupportKind))
                        if outcome == "refer_support" else None)
             decision = record(item, at, holder, "decision", f"screening decision: {outcome}",
                               rng.choice(REASONS), outcome=outcome, review_on=review_on,
@@ -356,7 +357,7 @@ def measure(repeat: int) -> None:
         open_ids = list(db.scalars(select(ScreeningItem.id).where(
             ScreeningItem.prison_id == prison_id, ScreeningItem.closed_at.is_(None))))
         user = db.scalars(select(User).where(User.prison_id == prison_id,
-                                             User.role == policy.TREATMENT)).first()
+                                             User.role == Role.TREATMENT)).first()
         assert user is not None
         who = Identity(user.id, user.username, user.display_name, user.role, prison_id, ())
         states = Counter(screening.derive(item, db.scalars(select(ScreeningEvent).where(

@@ -40,7 +40,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from app import policy
 from app.db import unit_of_work
 from app.models import (
     Observation,
@@ -54,6 +53,7 @@ from app.models import (
 from app.services import catalogue, trend_report, trends
 from app.services.accounts import Identity
 from app.services.trend_report import Filters
+from app.vocabulary import Role
 from bench.screening import NOW, arguments, national_database, summary, timed
 
 ZONE = ZoneInfo("Europe/Belgrade")
@@ -66,7 +66,7 @@ PLAIN_SQL = ("SELECT prison_id, wing_id, strftime('%Y-%W', occurred_at), concern
 def head(prison_id: str | None) -> Identity:
     """A security head of one prison, or of the central service (every prison)."""
     return Identity(user_id=f"bench-head-{prison_id or 'central'}", username="bench-head",
-                    display_name="Bench Head", role=policy.SECURITY_HEAD, prison_id=prison_id,
+                    display_name="Bench Head", role=Role.SECURITY_HEAD, prison_id=prison_id,
                     wing_ids=())
 
 

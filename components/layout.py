@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from app import policy
+from app.vocabulary import Role
 
 TOUCH = "44px"  # smallest touch target, for gloved hands on a wing tablet
 
@@ -16,15 +16,15 @@ class NavItem:
     label: str
     href: str
     icon: str
-    role: str
+    role: Role
 
 
 NAV = (
-    NavItem("Record", "/capture", "pencil-line", policy.OFFICER),
-    NavItem("My entries", "/entries", "list-checks", policy.OFFICER),
-    NavItem("Screening", "/screening", "clipboard-check", policy.TREATMENT),
-    NavItem("Trends", "/trends", "chart-line", policy.SECURITY_HEAD),
-    NavItem("Administration", "/admin", "settings", policy.ADMIN),
+    NavItem("Record", "/capture", "pencil-line", Role.OFFICER),
+    NavItem("My entries", "/entries", "list-checks", Role.OFFICER),
+    NavItem("Screening", "/screening", "clipboard-check", Role.TREATMENT),
+    NavItem("Trends", "/trends", "chart-line", Role.SECURITY_HEAD),
+    NavItem("Administration", "/admin", "settings", Role.ADMIN),
 )
 
 

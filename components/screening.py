@@ -5,18 +5,22 @@ from __future__ import annotations
 import reflex as rx
 
 from app.views.screening import HistoryLine, ObservationCard, QueueRowView
+from app.vocabulary import IndicatorKind, ItemState
 from components.layout import TOUCH
 
-STATUS_COLOURS = {"Unclaimed": "amber", "Claimed": "blue", "Awaiting sign-off": "violet",
-                  "Monitoring review due": "orange", "Monitoring": "gray", "Closed": "green"}
+STATUS_COLOURS: dict[ItemState, str] = {
+    ItemState.UNCLAIMED: "amber", ItemState.CLAIMED: "blue", ItemState.AWAITING_SIGN_OFF: "violet",
+    ItemState.DUE_FOR_REVIEW: "orange", ItemState.MONITORING: "gray", ItemState.CLOSED: "green",
+}
 
 
-def status_badge(status: rx.Var[str]) -> rx.Component:
+def status_badge(state: rx.Var[str], label: rx.Var[str]) -> rx.Component:
+    """The item's status in words, coloured by its code (so a translated label keeps its colour)."""
     return rx.match(
-        status,
-        *[(label, rx.badge(label, color_scheme=colour, size="2", variant="soft"))
-          for label, colour in STATUS_COLOURS.items()],
-        rx.badge(status, size="2"),
+        state,
+        *[(code.value, rx.badge(label, color_scheme=colour, size="2", variant="soft"))
+          for code, colour in STATUS_COLOURS.items()],
+        rx.badge(label, size="2"),
     )
 
 
@@ -49,8 +53,8 @@ def queue_row(row: QueueRowView, on_claim, on_take_over) -> rx.Component:
             rx.vstack(
                 rx.link(rx.heading(row.prisoner, size="4", as_="h2"), href=row.href),
                 rx.text(row.number, " · Wing ", row.wing, size="2", color=rx.color("gray", 11)),
-                rx.hstack(overdue_badge(row.overdue), status_badge(row.status), spacing="2",
-                          wrap="wrap"),
+                rx.hstack(overdue_badge(row.overdue), status_badge(row.state, row.status),
+                          spacing="2", wrap="wrap"),
                 spacing="1",
             ),
             rx.vstack(_reasons(row.reasons), rx.text(row.counts, size="2",
@@ -114,7 +118,7 @@ def _section(title: str, body: rx.Var[str], colour: str) -> rx.Component:
 
 def observation_card(obs: ObservationCard) -> rx.Component:
     """Facts, the officer's assessment and the source, visibly apart."""
-    protective = obs.kind == "protective"
+    protective = obs.kind == IndicatorKind.PROTECTIVE
     return rx.card(
         rx.vstack(
             rx.flex(

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from app import policy
 from app.db import unit_of_work
 from app.models import AuthLog
 from app.services.accounts import INVALID_MESSAGE, LOCKED_MESSAGE, SignIn, authenticate
+from app.vocabulary import Role
 from state.login import LoginState
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import T0, run_async
@@ -56,14 +56,14 @@ def ghost() -> str:
 
 @pytest.fixture
 def officer(make_user) -> str:
-    return make_user(policy.OFFICER)
+    return make_user(Role.OFFICER)
 
 
 def test_right_password_signs_in(officer):
     with unit_of_work() as db:
         outcome, who = authenticate(db, officer, TEST_PASSWORD, T0, channel="web")
     assert outcome is SignIn.OK
-    assert who is not None and who.username == officer and who.role == policy.OFFICER
+    assert who is not None and who.username == officer and who.role == Role.OFFICER
 
 
 def test_username_is_matched_case_and_space_insensitively(officer):

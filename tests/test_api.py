@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from app import policy
 from app.clock import utc_now
 from app.services.accounts import INVALID_MESSAGE
+from app.vocabulary import Role
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import DEMO_PASSWORD, api_client, identity, new_ticket, session_row
 
@@ -52,13 +52,13 @@ def test_token_for_the_right_password():
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"access_token", "token_type", "expires_in", "role"}
-    assert body["token_type"] == "bearer" and body["role"] == policy.SECURITY_HEAD
+    assert body["token_type"] == "bearer" and body["role"] == Role.SECURITY_HEAD
     assert 0 < body["expires_in"] <= 900
     assert body["access_token"].count(".") == 2
 
 
 def test_wrong_password_and_unknown_user_get_the_same_401(make_user):
-    wrong_password = token_for(make_user(policy.ADMIN), "not the password")
+    wrong_password = token_for(make_user(Role.ADMIN), "not the password")
     unknown_user = token_for("nobody-by-this-name", "not the password")
     assert wrong_password.status_code == unknown_user.status_code == 401
     assert wrong_password.json() == unknown_user.json()
@@ -67,7 +67,7 @@ def test_wrong_password_and_unknown_user_get_the_same_401(make_user):
 
 
 def test_five_failures_give_423_with_retry_after(make_user):
-    username = make_user(policy.TREATMENT)
+    username = make_user(Role.TREATMENT)
     statuses = [token_for(username, "not the password").status_code for _ in range(5)]
     assert statuses[:4] == [401] * 4
     response = token_for(username, TEST_PASSWORD)

@@ -17,7 +17,6 @@ from sqlalchemy import text
 
 from app.api import build_api
 from app.db import get_engine, unit_of_work
-from app.policy import OFFICER
 from app.services import sealing
 from app.services.accounts import (
     INVALID_MESSAGE,
@@ -27,6 +26,7 @@ from app.services.accounts import (
     authenticate,
 )
 from app.settings import get_settings
+from app.vocabulary import Role
 from state.login import LoginState
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import (
@@ -83,7 +83,7 @@ def test_a_full_batch_of_500_sealed_everyday_entries_fits(make_user):
     body = json.dumps({"device_id": "tablet-1", "items": items}).encode()
     assert len(body) < get_settings().max_request_bytes / 2, len(body)  # room for longer ones
     response = api_client().post(SYNC, content=body, headers={
-        **bearer(make_user(OFFICER), TEST_PASSWORD), "content-type": "application/json"})
+        **bearer(make_user(Role.OFFICER), TEST_PASSWORD), "content-type": "application/json"})
     assert response.status_code == 200, response.text
     assert {r["error"]["field"] for r in response.json()["results"]} == {"prisoner_id"}
 
@@ -105,7 +105,7 @@ def spray(address: str, at=T0) -> list[SignIn]:
 def test_password_spraying_from_one_address_is_throttled(make_user):
     address = f"203.0.113.{secrets.randbelow(250)}-{secrets.token_hex(2)}"
     assert set(spray(address)) == {SignIn.INVALID}
-    victim = make_user(OFFICER)
+    victim = make_user(Role.OFFICER)
     # Even the right password is not tried from there until the window has passed.
     assert attempt_from(address, victim, TEST_PASSWORD, T0 + MINUTE) is SignIn.THROTTLED
     assert attempt_from(f"{address}-other", victim, TEST_PASSWORD, T0 + MINUTE) is SignIn.OK
@@ -116,7 +116,7 @@ def test_password_spraying_from_one_address_is_throttled(make_user):
 def test_a_throttled_address_cannot_push_a_users_lock_out(make_user):
     address = f"198.51.100.7-{secrets.token_hex(2)}"
     spray(address)
-    victim = make_user(OFFICER)
+    victim = make_user(Role.OFFICER)
     for _ in range(10):
         assert attempt_from(address, victim, at=T0 + MINUTE) is SignIn.THROTTLED
     assert attempt_from("192.0.2.1", victim, TEST_PASSWORD, T0 + MINUTE) is SignIn.OK
@@ -149,7 +149,7 @@ def test_the_sign_in_page_is_throttled_by_the_tabs_address(make_user):
 
     for _ in range(AddressPolicy().failures):
         assert sign_in(f"g-{secrets.token_hex(4)}", "wrong") == INVALID_MESSAGE
-    assert sign_in(make_user(OFFICER), TEST_PASSWORD) == THROTTLED_MESSAGE
+    assert sign_in(make_user(Role.OFFICER), TEST_PASSWORD) == THROTTLED_MESSAGE
 
 
 # --- /health takes no write lock ------------------------------------------------------------

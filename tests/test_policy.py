@@ -7,6 +7,7 @@ from reflex.state import State
 
 import app.app  # noqa: F401  (builds the Reflex app, so every page's state class is registered)
 from app import guard, policy
+from app.vocabulary import Role
 from state.session import SessionState
 
 EVERYONE = (None, *policy.ROLES)
@@ -52,14 +53,14 @@ def test_signed_in_handlers_need_a_role():
 
 
 def test_role_set_handlers_allow_exactly_their_roles(monkeypatch):
-    monkeypatch.setitem(policy.HANDLER_POLICY, "X.officers_only", frozenset({policy.OFFICER}))
+    monkeypatch.setitem(policy.HANDLER_POLICY, "X.officers_only", frozenset({Role.OFFICER}))
     allowed = {role for role in EVERYONE if policy.handler_allowed("X.officers_only", role)}
-    assert allowed == {policy.OFFICER}
+    assert allowed == {Role.OFFICER}
 
 
 @pytest.mark.parametrize("role", policy.ROLES)
 def test_each_role_may_open_exactly_its_own_pages(role):
-    extra = {policy.OFFICER: {"/entries"}, policy.TREATMENT: {"/screening/[item_id]"}}
+    extra = {Role.OFFICER: {"/entries"}, Role.TREATMENT: {"/screening/[item_id]"}}
     own = {policy.HOME[role]} | extra.get(role, set())
     routes = {*policy.PAGE_ROLES, "/", "/login", "/nowhere"}
     assert {route for route in routes if policy.page_allowed(route, role)} == own

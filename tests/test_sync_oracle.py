@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from app.policy import OFFICER
+from app.vocabulary import Role
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import api_client, bearer, bootstrap, indicator_codes, observation_payload
 
@@ -30,7 +30,7 @@ def officer1_entry() -> dict:
 
 def test_another_officer_resending_an_id_and_its_payload_gets_conflict_not_duplicate(make_user):
     item = officer1_entry()
-    same_wing = bearer(make_user(OFFICER, ("A",)), TEST_PASSWORD)
+    same_wing = bearer(make_user(Role.OFFICER, ("A",)), TEST_PASSWORD)
     other_wing = bearer("officer2")
     answers = [send(headers, item)[0] for headers in (same_wing, other_wing)]
     assert [a["status"] for a in answers] == ["conflict", "conflict"], answers
@@ -38,7 +38,7 @@ def test_another_officer_resending_an_id_and_its_payload_gets_conflict_not_dupli
 
 def test_the_answer_to_another_authors_id_does_not_depend_on_the_payload(make_user):
     item = officer1_entry()
-    same_wing = bearer(make_user(OFFICER, ("A",)), TEST_PASSWORD)
+    same_wing = bearer(make_user(Role.OFFICER, ("A",)), TEST_PASSWORD)
     changed = {"id": item["id"], "payload": {**item["payload"], "concern": "high"}}
     assert send(same_wing, item) == send(same_wing, changed)
 

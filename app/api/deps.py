@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from app.api.errors import ApiError
 from app.clock import utc_now
-from app.policy import OFFICER
 from app.runtime import session_cookie_name, session_timeouts, signing_keys, transaction
 from app.services import tokens, web_sessions
 from app.services.accounts import Identity, load_identity
 from app.settings import get_settings
+from app.vocabulary import Role
 
 
 def db_session() -> Iterator[Session]:
@@ -61,7 +61,7 @@ CurrentUser = Annotated[Identity, Depends(bearer_identity)]
 
 
 def officer(caller: Annotated[Identity, Depends(bearer_identity)]) -> Identity:
-    if caller.role != OFFICER:
+    if caller.role != Role.OFFICER:
         raise ApiError(403, "forbidden", "Only officers record observations.")
     return caller
 

@@ -38,6 +38,7 @@ from app.models import (
     Wing,
 )
 from app.services import audit, catalogue, observations
+from app.vocabulary import EventKind, ObservationStatus
 
 PREFIX = "/api/v1"
 ATTEMPTS = 3  # a concurrent batch about the same prisoner can win a race on PostgreSQL: retry
@@ -127,8 +128,8 @@ def mine(caller: Officer,
     return MyObservations(observations=[
         MyObservation(id=r.id, prisoner_id=r.prisoner_id, wing=r.code, occurred_at=r.occurred_at,
                       received_at=r.received_at, categories=r.categories, flag=r.flag,
-                      status=status.get(r.id, ("received", None))[0],
-                      reviewed_at=status.get(r.id, ("received", None))[1])
+                      status=status.get(r.id, (ObservationStatus.RECEIVED, None))[0],
+                      reviewed_at=status.get(r.id, (ObservationStatus.RECEIVED, None))[1])
         for r in rows
     ])
 
@@ -143,19 +144,21 @@ def _in_utc(moment: datetime) -> datetime:
             tzinfo=UTC)
 
 
-def _screening_status(db, prisoner_ids: set[str]) -> dict[str, tuple[str, datetime | None]]:
+def _screening_status(db, prisoner_ids: set[str]
+                      ) -> dict[str, tuple[ObservationStatus, datetime | None]]:
     """observation id -> ("flagged", None) while its item waits for a screener, or
     ("screened", when the first decision was recorded). Never what was decided or why."""
     decided = (select(ScreeningEvent.item_id, func.min(ScreeningEvent.at).label("at"))
-               .where(ScreeningEvent.kind == "decision").group_by(ScreeningEvent.item_id)
+               .where(ScreeningEvent.kind == EventKind.DECISION).group_by(ScreeningEvent.item_id)
                .subquery())
     rows = db.execute(select(ScreeningTrigger.observation_ids, decided.c.at)
                       .join(ScreeningItem, ScreeningItem.id == ScreeningTrigger.item_id)
                       .outerjoin(decided, decided.c.item_id == ScreeningItem.id)
                       .where(ScreeningItem.prisoner_id.in_(prisoner_ids)))
-    found: dict[str, tuple[str, datetime | None]] = {}
+    found: dict[str, tuple[ObservationStatus, datetime | None]] = {}
     for observation_ids, decided_at in rows:
         for obs_id in observation_ids:
-            if found.get(obs_id, ("",))[0] != "flagged":
-                found[obs_id] = ("flagged", None) if decided_at is None else ("screened", decided_at)
+            if found.get(obs_id, (None,))[0] != ObservationStatus.FLAGGED:
+                found[obs_id] = ((ObservationStatus.FLAGGED, None) if decided_at is None
+                                 else (ObservationStatus.SCREENED, decided_at))
     return found

@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.vocabulary import ConcernLevel, ObservationStatus, Role, Source
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -70,7 +72,7 @@ class TokenResponse(Strict):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
-    role: str
+    role: Role
 
 
 class TicketRequest(Strict):
@@ -90,7 +92,7 @@ class Caller(Strict):
     user_id: str
     username: str
     display_name: str
-    role: str
+    role: Role
 
 
 class ErrorDetail(Strict):
@@ -104,8 +106,6 @@ class ErrorBody(Strict):
 
 # --- Sync API v1 (design.md §3) ---------------------------------------------------------------
 
-Source = Literal["direct", "reported_by_staff", "reported_by_prisoner", "document"]
-Concern = Literal["low", "medium", "high"]
 Code = Annotated[Text, Field(min_length=1, max_length=32), Plain]
 
 
@@ -121,7 +121,7 @@ class ObservationPayload(Strict):
     facts: Annotated[Text, Field(min_length=1, max_length=4000), Plain]
     assessment: Annotated[Text, Field(max_length=4000), Plain] | None = None
     source: Source
-    concern: Concern
+    concern: ConcernLevel
     flag: StrictBool = False
     flag_reason: Annotated[Text, Field(max_length=1000), Plain] | None = None
 
@@ -166,7 +166,7 @@ class BootstrapUser(Strict):
     id: str
     username: str
     display_name: str
-    role: str
+    role: Role
     wings: list[str]
 
 
@@ -186,7 +186,7 @@ class MyObservation(Strict):
     received_at: datetime
     categories: list[str]
     flag: bool
-    status: Literal["received", "flagged", "screened"]
+    status: ObservationStatus
     reviewed_at: datetime | None = None  # when a screener first decided; never what or why
 
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.pages.frame import signed_in_frame
 from app.services.screening import MIN_TAKE_OVER_REASON
-from app.views.screening import STATE_LABELS
+from app.views.screening import STATE_LABELS, STATUS_CHOICES
 from components import screening as ui
 from components.controls import labelled_input_form, labelled_select
 from components.layout import TOUCH
@@ -17,9 +17,8 @@ ROUTE = screening_queue.ROUTE
 TITLE = "Screening — Wingwatch"
 ON_LOAD = S.load
 
-STATUS_OPTIONS = [("any", "Any status")] + [
-    (key, STATE_LABELS[key]) for key in ("unclaimed", "claimed", "awaiting_sign_off",
-                                         "due_for_review")]
+STATUS_OPTIONS = [("any", "Any status")] + [(key, STATE_LABELS[key])
+                                             for key in STATUS_CHOICES if key != "any"]
 HELD_OPTIONS = [("anyone", "Anyone"), ("me", "Held by me"), ("unclaimed", "Unclaimed")]
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 from app.pages.frame import signed_in_frame
 from app.services.screening import MIN_REASON, MIN_TAKE_OVER_REASON
 from app.views.screening import OUTCOME_LABELS, SUPPORT_LABELS
+from app.vocabulary import Outcome
 from components import layout
 from components import screening as ui
 from state.screening_case import ScreeningCaseState as S
@@ -15,12 +16,12 @@ ROUTE = "/screening/[item_id]"
 TITLE = "Screening case — Wingwatch"
 ON_LOAD = S.load
 
-OUTCOME_HINTS = {
-    "no_further_action": "Closes the item.",
-    "monitor": "The item leaves the queue and returns on the review date.",
-    "refer_assessment": "To the specialist team (VERA-2R, ERG22+ or the national tool). Counts "
-                        "only once a second member of treatment staff signs it off.",
-    "refer_support": "Closes the item with a referral to the support you choose.",
+OUTCOME_HINTS: dict[Outcome, str] = {
+    Outcome.NO_FURTHER_ACTION: "Closes the item.",
+    Outcome.MONITOR: "The item leaves the queue and returns on the review date.",
+    Outcome.REFER_ASSESSMENT: "To the specialist team (VERA-2R, ERG22+ or the national tool). "
+                              "Counts only once a second member of treatment staff signs it off.",
+    Outcome.REFER_SUPPORT: "Closes the item with a referral to the support you choose.",
 }
 
 
@@ -36,7 +37,7 @@ def _header() -> rx.Component:
                     spacing="1",
                 ),
                 rx.spacer(),
-                rx.hstack(ui.overdue_badge(case.overdue), ui.status_badge(case.status),
+                rx.hstack(ui.overdue_badge(case.overdue), ui.status_badge(case.state, case.status),
                           spacing="2"),
                 width="100%", wrap="wrap", gap="8px", align="start",
             ),
@@ -53,7 +54,7 @@ def _header() -> rx.Component:
     )
 
 
-def _outcome_choice(key: str) -> rx.Component:
+def _outcome_choice(key: Outcome) -> rx.Component:
     return rx.el.label(
         rx.hstack(
             rx.radio_group.item(value=key, margin_top="3px"),
@@ -77,11 +78,11 @@ def _decision_form() -> rx.Component:
                 name="outcome", value=S.outcome, on_change=S.choose_outcome, size="3",
                 aria_label="Decision", width="100%",
             ),
-            rx.cond(S.outcome == "monitor", rx.vstack(
+            rx.cond(S.outcome == Outcome.MONITOR, rx.vstack(
                 rx.el.label("Review date", html_for="review-on", font_weight="500"),
                 rx.input(id="review-on", name="review_on", type="date", size="3"),
                 spacing="1")),
-            rx.cond(S.outcome == "refer_support", rx.vstack(
+            rx.cond(S.outcome == Outcome.REFER_SUPPORT, rx.vstack(
                 rx.el.label("Kind of support", html_for="support-kind", font_weight="500"),
                 rx.el.select(
                     rx.el.option("Choose…", value=""),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.frame import signed_in_frame
-from app.views.trends import CONCERN_LEVELS, PERIOD_WEEKS
+from app.views.screening import CONCERN_LABELS
+from app.views.trends import PERIOD_WEEKS
 from components import trends as ui
 from components.controls import labelled_input_form, labelled_select
 from state import trends as trends_state
@@ -17,7 +18,7 @@ ON_LOAD = S.load
 
 PERIOD_OPTIONS = [(str(n), f"{n} weeks" if n < 52 else f"{n // 52} year{'s' * (n > 52)}")
                   for n in PERIOD_WEEKS]
-LEVEL_OPTIONS = [("any", "Any level")] + list(CONCERN_LEVELS.items())
+LEVEL_OPTIONS = [("any", "Any level")] + list(CONCERN_LABELS.items())
 
 
 def _period_end() -> rx.Component:

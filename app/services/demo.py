@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import policy
 from app.models import Prison, Prisoner, User, Wing
 from app.services.passwords import hash_password
+from app.vocabulary import Role
 
 DEMO_PASSWORD = "wingwatch-demo"
 PRISON_CODE = "DEMO"
@@ -27,12 +27,12 @@ FAMILY = ("Krasniqi", "Gashi", "Hoxha", "Berisha", "Shala", "Hodžić", "Begovi�
           "Marković", "Radulović", "Ahmeti", "Xhaferi", "Simonovski", "Ilić")
 
 ACCOUNTS = (
-    ("officer1", "Officer Ana Kostić", policy.OFFICER, ("A",)),
-    ("officer2", "Officer Driton Rama", policy.OFFICER, ("B",)),
-    ("screener1", "Dr. Lejla Hadžić", policy.TREATMENT, ()),
-    ("screener2", "Milica Stanković", policy.TREATMENT, ()),
-    ("security1", "Chief Bekim Doda", policy.SECURITY_HEAD, ()),
-    ("admin1", "Vesna Petkovska", policy.ADMIN, ()),
+    ("officer1", "Officer Ana Kostić", Role.OFFICER, ("A",)),
+    ("officer2", "Officer Driton Rama", Role.OFFICER, ("B",)),
+    ("screener1", "Dr. Lejla Hadžić", Role.TREATMENT, ()),
+    ("screener2", "Milica Stanković", Role.TREATMENT, ()),
+    ("security1", "Chief Bekim Doda", Role.SECURITY_HEAD, ()),
+    ("admin1", "Vesna Petkovska", Role.ADMIN, ()),
 )
 
 
@@ -48,7 +48,7 @@ def seed(db: Session, now: datetime) -> bool:
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: all demo accounts share it
     for username, name, role, wing_codes in ACCOUNTS:
         db.add(User(username=username, display_name=name, role=role, password_hash=password_hash,
-                    prison_id=None if role == policy.ADMIN else prison.id, created_at=now,
+                    prison_id=None if role == Role.ADMIN else prison.id, created_at=now,
                     wings=[wings[c] for c in wing_codes]))
     return True
 

@@ -21,6 +21,7 @@ from app.services import audit, flag_rules, trends
 from app.services.accounts import Identity
 from app.services.catalogue import Catalogue
 from app.services.fieldcrypt import FieldCipher
+from app.vocabulary import ConcernLevel, IndicatorKind, Source
 
 CLOCK_SKEW = timedelta(minutes=5)  # a tablet's clock may run a little ahead
 Status = Literal["created", "duplicate", "conflict", "rejected"]
@@ -44,8 +45,8 @@ class ObservationInput:
     indicators: tuple[str, ...]
     facts: str
     assessment: str | None
-    source: str
-    concern: str
+    source: Source
+    concern: ConcernLevel
     flag: bool
     flag_reason: str | None
 
@@ -168,7 +169,7 @@ def _row(item: Item, author: Identity, device_id: str, prisoners: dict[str, Pris
         "location": obs.location, "catalogue_version": catalogue.version,
         "indicators": [i.code for i in indicators],
         "categories": sorted({i.category for i in indicators}),
-        "concern_observation": any(i.kind == "concern" for i in indicators),
+        "concern_observation": any(i.kind == IndicatorKind.CONCERN for i in indicators),
         "source": obs.source, "concern": obs.concern, "flag": obs.flag,
         "flag_reason_enc": seal("flag_reason", obs.flag_reason if obs.flag else None),
         "facts_enc": seal("facts", obs.facts), "assessment_enc": seal("assessment", obs.assessment),

@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import policy
 from app.models import (
     Addendum,
     Observation,
@@ -38,11 +37,10 @@ from app.models import (
 from app.services import audit, catalogue, flag_rules, trends
 from app.services.accounts import Identity
 from app.services.fieldcrypt import FieldCipher
+from app.vocabulary import EventKind, IndicatorKind, ItemState, Outcome, Role, SupportKind, parse
 
 DUE_AFTER = timedelta(hours=72)
-CLOSING_OUTCOMES = frozenset({"no_further_action", "refer_support"})
-OUTCOMES = frozenset({"no_further_action", "monitor", "refer_assessment", "refer_support"})
-SUPPORT_KINDS = frozenset({"mental_health", "safeguarding", "social_welfare", "other"})
+CLOSING_OUTCOMES = frozenset({Outcome.NO_FURTHER_ACTION, Outcome.REFER_SUPPORT})
 MIN_REASON = 20
 MIN_TAKE_OVER_REASON = 10
 MAX_TEXT = 2000
@@ -72,12 +70,12 @@ class NotAllowed(ScreeningError):
 
 @dataclass(frozen=True)
 class ItemStatus:
-    state: str  # unclaimed, claimed, monitoring, due_for_review, awaiting_sign_off, closed
+    state: ItemState
     holder_id: str | None
-    outcome: str | None  # the latest decision's outcome, if any
+    outcome: Outcome | None  # the latest decision's outcome, if any
     decision_id: int | None  # the latest decision event
     decided_by: str | None
-    support_kind: str | None
+    support_kind: SupportKind | None
     review_on: datetime | None
     due_at: datetime
     overdue: bool
@@ -85,33 +83,33 @@ class ItemStatus:
 
 def derive(item: ScreeningItem, events: Iterable[ScreeningEvent], now: datetime) -> ItemStatus:
     """The item's status from what was recorded, as of `now` (events in any order)."""
-    state, holder = "unclaimed", None
+    state, holder = ItemState.UNCLAIMED, None
     outcome = decision_id = decided_by = support_kind = review_on = None
     for ev in sorted(events, key=lambda e: (e.at, e.id)):
-        if state == "monitoring" and review_on is not None and ev.at >= review_on:
-            state, holder = "due_for_review", None
-        if ev.kind in ("claim", "take_over"):
-            if state != "closed":
-                state, holder = "claimed", ev.actor_id
-        elif ev.kind == "decision":
-            outcome, decision_id, decided_by = ev.outcome, ev.id, ev.actor_id
-            support_kind, review_on = ev.support_kind, ev.review_on
-            if ev.outcome in CLOSING_OUTCOMES:
-                state, holder = "closed", None
-            elif ev.outcome == "monitor":
-                state, holder = "monitoring", None
-            elif ev.outcome == "refer_assessment":
-                state, holder = "awaiting_sign_off", ev.actor_id
-        elif (ev.kind == "sign_off" and state == "awaiting_sign_off"
+        if state == ItemState.MONITORING and review_on is not None and ev.at >= review_on:
+            state, holder = ItemState.DUE_FOR_REVIEW, None
+        if ev.kind in (EventKind.CLAIM, EventKind.TAKE_OVER):
+            if state != ItemState.CLOSED:
+                state, holder = ItemState.CLAIMED, ev.actor_id
+        elif ev.kind == EventKind.DECISION:
+            outcome, decision_id, decided_by = parse(Outcome, ev.outcome), ev.id, ev.actor_id
+            support_kind, review_on = parse(SupportKind, ev.support_kind), ev.review_on
+            if outcome in CLOSING_OUTCOMES:
+                state, holder = ItemState.CLOSED, None
+            elif outcome == Outcome.MONITOR:
+                state, holder = ItemState.MONITORING, None
+            elif outcome == Outcome.REFER_ASSESSMENT:
+                state, holder = ItemState.AWAITING_SIGN_OFF, ev.actor_id
+        elif (ev.kind == EventKind.SIGN_OFF and state == ItemState.AWAITING_SIGN_OFF
               and ev.refers_to == decision_id):
-            state, holder = "closed", None
+            state, holder = ItemState.CLOSED, None
         # an addendum never changes status
-    if state == "monitoring" and review_on is not None and now >= review_on:
-        state, holder = "due_for_review", None
+    if state == ItemState.MONITORING and review_on is not None and now >= review_on:
+        state, holder = ItemState.DUE_FOR_REVIEW, None
     due_at = item.opened_at + DUE_AFTER
     return ItemStatus(state=state, holder_id=holder, outcome=outcome, decision_id=decision_id,
                       decided_by=decided_by, support_kind=support_kind, review_on=review_on,
-                      due_at=due_at, overdue=state != "closed" and now > due_at)
+                      due_at=due_at, overdue=state != ItemState.CLOSED and now > due_at)
 
 
 # --- access ----------------------------------------------------------------------------------
@@ -129,14 +127,14 @@ def _item(db: Session, item_id: int, *, lock: bool) -> ScreeningItem:
 
 def check_access(who: Identity, item: ScreeningItem) -> None:
     """Only treatment staff of the item's prison; NotAllowed otherwise."""
-    if who.role != policy.TREATMENT:
+    if who.role != Role.TREATMENT:
         raise NotAllowed(prisoner_id=item.prisoner_id, reason="refused: role")
     if who.prison_id is None or who.prison_id != item.prison_id:
         raise NotAllowed(prisoner_id=item.prisoner_id, reason="refused: other prison")
 
 
 def _require_treatment(who: Identity) -> None:
-    if who.role != policy.TREATMENT or who.prison_id is None:
+    if who.role != Role.TREATMENT or who.prison_id is None:
         raise NotAllowed(reason="refused: role")
 
 
@@ -185,11 +183,11 @@ def _record(db: Session, who: Identity, item: ScreeningItem, now: datetime, kind
 
 
 def _not_open_message(db: Session, status: ItemStatus) -> str | None:
-    if status.state == "closed":
+    if status.state == ItemState.CLOSED:
         return "This item is closed; a decision was already recorded."
-    if status.state == "awaiting_sign_off":
+    if status.state == ItemState.AWAITING_SIGN_OFF:
         return "A decision was already recorded; the referral is awaiting sign-off."
-    if status.state == "monitoring":
+    if status.state == ItemState.MONITORING:
         return (f"A decision was already recorded; the item is being monitored until "
                 f"{status.review_on:%d %b %Y} and returns to the queue then.")
     return None
@@ -214,14 +212,14 @@ def _check_length(text: str, minimum: int, what: str, name: str) -> None:
 def claim(db: Session, who: Identity, item_id: int, now: datetime) -> int:
     """Put the item on the screener's name; returns the event id."""
     item, status = _locked_status(db, who, item_id, now)
-    if status.state == "claimed":
+    if status.state == ItemState.CLAIMED:
         if status.holder_id == who.user_id:
             raise ScreeningError("You already hold this item.")
         raise ScreeningError(f"Held by {_display_name(db, status.holder_id)}. "
                              "Use Take over to move it to you.")
     if message := _not_open_message(db, status):
         raise ScreeningError(message)
-    return _record(db, who, item, now, "claim", "screening item claimed").id
+    return _record(db, who, item, now, EventKind.CLAIM, "screening item claimed").id
 
 
 def take_over(db: Session, who: Identity, item_id: int, reason: str, now: datetime,
@@ -231,12 +229,12 @@ def take_over(db: Session, who: Identity, item_id: int, reason: str, now: dateti
     item, status = _locked_status(db, who, item_id, now)
     if message := _not_open_message(db, status):
         raise ScreeningError(message)
-    if status.state != "claimed":
+    if status.state != ItemState.CLAIMED:
         raise ScreeningError("Nobody holds this item. Use Claim instead.")
     if status.holder_id == who.user_id:
         raise ScreeningError("You already hold this item.")
     _check_length(reason, MIN_TAKE_OVER_REASON, "a reason for taking over", "The reason")
-    return _record(db, who, item, now, "take_over", "screening item taken over", cipher,
+    return _record(db, who, item, now, EventKind.TAKE_OVER, "screening item taken over", cipher,
                    reason).id
 
 
@@ -248,30 +246,28 @@ def decide(db: Session, who: Identity, item_id: int, outcome: str, reason: str, 
     item, status = _locked_status(db, who, item_id, now)
     if message := _not_open_message(db, status):
         raise ScreeningError(message)
-    if status.state != "claimed":
+    if status.state != ItemState.CLAIMED:
         raise ScreeningError("Claim this item before recording a decision.")
     if status.holder_id != who.user_id:
         raise ScreeningError(f"Only the holder can record a decision. Held by "
                              f"{_display_name(db, status.holder_id)}; use Take over first.")
-    if outcome not in OUTCOMES:
+    if (chosen := parse(Outcome, outcome)) is None:
         raise ScreeningError("Choose one of the decisions offered.")
     _check_length(reason, MIN_REASON, "a reason", "The reason")
-    if outcome == "monitor":
+    if chosen == Outcome.MONITOR:
         if review_on is None:
             raise ScreeningError("Monitoring needs a review date.")
         if review_on.tzinfo is None or review_on <= now:
             raise ScreeningError("The review date must be in the future.")
     else:
         review_on = None
-    if outcome == "refer_support":
-        if support_kind not in SUPPORT_KINDS:
-            raise ScreeningError("Choose the kind of support to refer to.")
-    else:
-        support_kind = None
-    event = _record(db, who, item, now, "decision", f"screening decision: {outcome}", cipher,
-                    reason, outcome=outcome, review_on=review_on, support_kind=support_kind)
+    support = parse(SupportKind, support_kind) if chosen == Outcome.REFER_SUPPORT else None
+    if chosen == Outcome.REFER_SUPPORT and support is None:
+        raise ScreeningError("Choose the kind of support to refer to.")
+    event = _record(db, who, item, now, EventKind.DECISION, f"screening decision: {chosen}",
+                    cipher, reason, outcome=chosen, review_on=review_on, support_kind=support)
     trends.count_decision(db, event, item, first=status.decision_id is None)
-    if outcome in CLOSING_OUTCOMES:
+    if chosen in CLOSING_OUTCOMES:
         item.closed_at = now
         db.flush()
     return event.id
@@ -280,11 +276,11 @@ def decide(db: Session, who: Identity, item_id: int, outcome: str, reason: str, 
 def sign_off(db: Session, who: Identity, item_id: int, now: datetime) -> int:
     """A second treatment user confirms a referral for assessment; the item closes."""
     item, status = _locked_status(db, who, item_id, now)
-    if status.state != "awaiting_sign_off":
+    if status.state != ItemState.AWAITING_SIGN_OFF:
         raise ScreeningError("There is no referral awaiting sign-off on this item.")
     if status.decided_by == who.user_id:
         raise ScreeningError("The person who referred cannot sign off their own referral.")
-    event = _record(db, who, item, now, "sign_off", "referral for assessment signed off",
+    event = _record(db, who, item, now, EventKind.SIGN_OFF, "referral for assessment signed off",
                     refers_to=status.decision_id)
     item.closed_at = now
     db.flush()
@@ -301,7 +297,7 @@ def add_addendum(db: Session, who: Identity, item_id: int, text: str, now: datet
     if not text:
         raise ScreeningError("Write the addendum first.")
     _check_length(text, 1, "an addendum", "An addendum")
-    return _record(db, who, item, now, "addendum", "screening addendum", cipher, text).id
+    return _record(db, who, item, now, EventKind.ADDENDUM, "screening addendum", cipher, text).id
 
 
 # --- the queue -------------------------------------------------------------------------------
@@ -322,7 +318,7 @@ class QueueRow:
     overdue: bool
     holder_id: str | None
     holder: str | None
-    state: str
+    state: ItemState
 
 
 def officer_reason(text: str) -> str:
@@ -380,7 +376,7 @@ def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher,
     result = []
     for item, given, family, number, wing_code in rows:
         status = statuses[item.id]
-        if status.state in ("monitoring", "closed"):
+        if status.state in (ItemState.MONITORING, ItemState.CLOSED):
             continue
         reasons: list[str] = []
         item_obs: set[str] = set()
@@ -431,11 +427,11 @@ class ObservationView:
     occurred_at: datetime
     location: str
     indicators: tuple[IndicatorView, ...]
-    kind: str  # "concern" or "protective"
+    kind: IndicatorKind
     facts: str
     assessment: str | None
-    source: str
-    concern: str
+    source: str  # a Source code as stored
+    concern: str  # a ConcernLevel code as stored
     flagged: bool
     flag_reason: str | None
     addenda: tuple[AddendumView, ...]
@@ -453,7 +449,7 @@ class TriggerView:
 class EventView:
     id: int
     at: datetime
-    kind: str
+    kind: str  # an EventKind code as stored
     actor: str
     outcome: str | None
     support_kind: str | None
@@ -467,8 +463,8 @@ class PreviousItem:
     item_id: int
     opened_at: datetime
     closed_at: datetime | None
-    state: str
-    outcome: str | None
+    state: ItemState
+    outcome: Outcome | None
 
 
 @dataclass(frozen=True)
@@ -534,7 +530,7 @@ def case(db: Session, who: Identity, item_id: int, now: datetime, cipher: FieldC
         table = Observation.__tablename__
         timeline.append(ObservationView(
             id=obs.id, occurred_at=obs.occurred_at, location=obs.location, indicators=indicators,
-            kind="concern" if obs.concern_observation else "protective",
+            kind=IndicatorKind.CONCERN if obs.concern_observation else IndicatorKind.PROTECTIVE,
             facts=open_(obs.facts_enc, table, "facts", obs.id) or "",
             assessment=open_(obs.assessment_enc, table, "assessment", obs.id),
             source=obs.source, concern=obs.concern, flagged=obs.flag,

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
-from app import policy
 from app.models import (
     Prison,
     Prisoner,
@@ -28,6 +27,7 @@ from app.models import (
 from app.services import audit
 from app.services.accounts import Identity
 from app.services.trends import ALL
+from app.vocabulary import Role
 
 TARGET_HOURS = 72
 MAX_WEEKS = 156  # three years
@@ -131,7 +131,7 @@ class Report:
 def places(db: Session, who: Identity) -> list[Place]:
     """The prisons and wings this security head may look at: their own prison, or every
     prison for a security head of the central service (no prison on their account)."""
-    if who.role != policy.SECURITY_HEAD:
+    if who.role != Role.SECURITY_HEAD:
         raise NotAllowed("trends are for security heads")
     query = (select(Prison.id, Prison.code, Prison.name, Wing.id, Wing.code)
              .join(Wing, Wing.prison_id == Prison.id).order_by(Prison.code, Wing.code))
@@ -306,7 +306,7 @@ def _delays(db: Session, prisons: list[str], filters: Filters, zone: ZoneInfo) -
 
 def log_export(db: Session, who: Identity, what: str, filters: str, now: datetime) -> None:
     """A disclosure (LED Art. 25): who took which view out of the app, and when."""
-    if who.role != policy.SECURITY_HEAD:
+    if who.role != Role.SECURITY_HEAD:
         raise NotAllowed("trends are for security heads")
     audit.append(db, at=now, action=audit.Action.EXPORT, actor_id=who.user_id,
                  record_id="trends", purpose=f"trends {what}", detail=filters)

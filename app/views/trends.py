@@ -25,13 +25,12 @@ from app.services.trend_report import (
     Place,
     Report,
 )
-from app.views.screening import OUTCOME_LABELS, plain
+from app.views.screening import CONCERN_LABELS, OUTCOME_LABELS, plain
 
 SMALL = "<5"
 NOT_SHOWN = "–"
 PERIOD_WEEKS = (4, 12, 26, 52, 104, 156)
 TOP_RISERS = 10
-CONCERN_LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
 # Short names for chart axes; the tables carry the catalogue's full labels. Keyed by category
 # code, which every catalogue version keeps.
 SHORT_CATEGORY = {
@@ -156,7 +155,7 @@ class TrendFilters:
         return cls(prison=prison, wing=wing,
                    category=params.get("category", "") if params.get("category") in categories
                    else "",
-                   level=params.get("level", "") if params.get("level") in CONCERN_LEVELS else "",
+                   level=params.get("level", "") if params.get("level") in CONCERN_LABELS else "",
                    weeks=period_weeks(params.get("weeks", "")),
                    end=_end(params.get("end", ""), this_week))
 
@@ -415,7 +414,7 @@ def _scope(places: list[Place], filters: TrendFilters) -> str:
     parts = [prison, f"Wing {filters.wing}" if filters.wing else "all wings",
              SHORT_CATEGORY.get(filters.category, "all categories") if filters.category
              else "all categories",
-             f"{CONCERN_LEVELS[filters.level].lower()} concern" if filters.level
+             f"{CONCERN_LABELS[filters.level].lower()} concern" if filters.level
              else "any concern level"]
     return " · ".join(parts)
 
