@@ -7,6 +7,7 @@ deeper than the parser's recursion, dates at the edge of the calendar, NUL in Po
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -178,3 +179,17 @@ def test_a_lone_surrogate_in_a_screening_reason_is_refused_in_words():
     with pytest.raises(screening.ScreeningError, match="character"), unit_of_work() as db:
         screening.decide(db, screener, item_id, "no_further_action", reason, T0,
                          ingest_context().cipher)
+
+
+def test_blank_means_the_same_to_the_document_and_to_the_server():
+    """"\x1c" is white space to Python's strip and not to a JSON Schema validator: the live fuzz
+    sent it as an addendum the document allowed and the server refused."""
+    schema = api_client().get("/api/v1/openapi.json").json()
+    pattern = re.compile(schema["components"]["schemas"]["AddendumRequest"]["properties"]
+                         ["text"]["pattern"])
+    for blank in ("\x1c", " \t\u3000", "\ufeff", "\x85"):
+        assert not pattern.search(blank)
+        response = api_client().post(f"/api/v1/observations/{uuid.uuid4()}/addenda",
+                                     json={"text": blank}, headers=bearer("officer1"))
+        assert response.status_code == 422, (blank, response.text)
+    assert pattern.search("seen \x1c")

@@ -26,6 +26,7 @@ from app.api.schemas import (
     RosterEntry,
     SyncRequest,
     SyncResponse,
+    has_words,
 )
 from app.api.sync_items import parse_item
 from app.clock import utc_now
@@ -98,7 +99,7 @@ def sync(body: SyncRequest, caller: Officer) -> SyncResponse:
 def add_addendum(observation_id: ObservationId, body: AddendumRequest, caller: Officer
                  ) -> AddendumCreated:
     """Correct or add to one's own observation. The observation itself never changes."""
-    if not body.text.strip():
+    if not has_words(body.text):
         raise errors.ApiError(422, "invalid_request", "text: write the correction.")
     with transaction() as db:
         addendum_id = observations.add_addendum(db, caller, observation_id, body.text,

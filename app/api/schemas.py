@@ -41,6 +41,22 @@ def _plain_text(value: str) -> str:
 Text = Annotated[StrictStr, Field(json_schema_extra={"pattern": "^[^\\x00]*$"})]
 Plain = AfterValidator(_plain_text)
 
+# Blank, spelled out: what Python's str.isspace and ECMAScript's \s call white space, together,
+# so the document's pattern and the server's check agree on every character ("\x1c" is blank
+# to Python and not to a JSON Schema validator).
+_BLANK = ("\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f"
+          "\\u205f\\u3000\\ufeff")
+WORDS = re.compile(f"[^{_BLANK}]")
+
+
+def has_words(value: str) -> bool:
+    return WORDS.search(value) is not None
+
+
+# Text that must say something: not only white space (the server checks with has_words).
+Words = Annotated[StrictStr, Field(json_schema_extra={
+    "pattern": f"^[^\\x00]*[^\\x00{_BLANK}][^\\x00]*$"})]
+
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
 
 
@@ -195,7 +211,7 @@ class MyObservations(Strict):
 
 
 class AddendumRequest(Strict):
-    text: Annotated[Text, Field(min_length=1, max_length=2000), Plain]
+    text: Annotated[Words, Field(min_length=1, max_length=2000), Plain]
 
 
 class AddendumCreated(Strict):
