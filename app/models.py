@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -20,6 +21,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.i18n.locales import Locale
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -83,6 +86,10 @@ class Prisoner(Base):
 
 class User(Base):
     __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint("locale IN (" + ", ".join(f"'{code}'" for code in Locale) + ")",
+                        name="ck_app_user_locale"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -92,6 +99,9 @@ class User(Base):
     prison_id: Mapped[str | None] = mapped_column(ForeignKey("prison.id"), nullable=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The language and script the user works in, a BCP 47 tag of app.i18n.locales.Locale.
+    locale: Mapped[str] = mapped_column(String(16), default=Locale.EN.value,
+                                        server_default=Locale.EN.value)
 
     wings: Mapped[list[Wing]] = relationship(secondary="user_wing", order_by="Wing.code")
 

@@ -139,7 +139,7 @@ def unlock_browser_session(body: UnlockRequest, response: Response,
 def who_am_i(caller: CurrentUser) -> Caller:
     """The bearer token's user: lets a client check that its token still holds."""
     return Caller(user_id=caller.user_id, username=caller.username,
-                  display_name=caller.display_name, role=caller.role)
+                  display_name=caller.display_name, role=caller.role, locale=caller.locale)
 
 
 @router.post("/auth/session", status_code=204, tags=["auth"], include_in_schema=False)

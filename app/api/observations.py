@@ -63,7 +63,7 @@ def bootstrap(caller: CurrentUser, db: DB) -> Bootstrap:
     return Bootstrap(
         user=BootstrapUser(id=caller.user_id, username=caller.username,
                            display_name=caller.display_name, role=caller.role,
-                           wings=sorted(wings)),
+                           locale=caller.locale, wings=sorted(wings)),
         roster=[RosterEntry(id=pid, name=f"{given} {family}", number=number, wing=wing)
                 for pid, given, family, number, wing in roster],
         catalogue=catalogue.current().to_public_dict(),

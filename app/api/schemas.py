@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.i18n.locales import Locale
 from app.vocabulary import ConcernLevel, ObservationStatus, Role, Source
 
 
@@ -109,6 +110,7 @@ class Caller(Strict):
     username: str
     display_name: str
     role: Role
+    locale: Locale
 
 
 class ErrorDetail(Strict):
@@ -183,6 +185,7 @@ class BootstrapUser(Strict):
     username: str
     display_name: str
     role: Role
+    locale: Locale
     wings: list[str]
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n.locales import Locale
 from app.models import AuthLog, LoginAddressThrottle, LoginThrottle, User
 from app.services import audit
 from app.services.passwords import verify_password
+from app.vocabulary import parse
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Identity:
     role: str
     prison_id: str | None
     wing_ids: tuple[str, ...]
+    locale: Locale = Locale.EN  # the language and script the user works in
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,26 @@ def identity_of(user: User) -> Identity:
         role=user.role,
         prison_id=user.prison_id,
         wing_ids=tuple(w.id for w in user.wings),
+        locale=Locale(user.locale),
     )
 
 
 def load_identity(db: Session, user_id: str) -> Identity | None:
     user = db.get(User, user_id)
     return identity_of(user) if user and user.active else None
+
+
+class UnknownLocale(ValueError):
+    """A locale code Wingwatch does not speak (tags are exact: "sr-Latn", not "sr_latn")."""
+
+
+def set_locale(db: Session, who: Identity, code: object) -> Identity:
+    """Change the caller's own locale; only their own, so `who` is the one changed."""
+    locale = parse(Locale, code)
+    if locale is None:
+        raise UnknownLocale(code)
+    db.get_one(User, who.user_id).locale = locale.value
+    return replace(who, locale=locale)
 
 
 # Sign-in events that also go into the hash-chained audit log (LED Art. 25).

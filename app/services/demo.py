@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n.locales import Locale
 from app.models import Prison, Prisoner, User, Wing
 from app.services.passwords import hash_password
 from app.vocabulary import Role
@@ -26,13 +27,14 @@ FAMILY = ("Krasniqi", "Gashi", "Hoxha", "Berisha", "Shala", "Hodžić", "Begovi�
           "Stojanovski", "Trajkovski", "Dimitrovski", "Ristovski", "Lleshi", "Mustafić", "Babić",
           "Marković", "Radulović", "Ahmeti", "Xhaferi", "Simonovski", "Ilić")
 
+# Each account works in a language of the region, so the demo shows several at once.
 ACCOUNTS = (
-    ("officer1", "Officer Ana Kostić", Role.OFFICER, ("A",)),
-    ("officer2", "Officer Driton Rama", Role.OFFICER, ("B",)),
-    ("screener1", "Dr. Lejla Hadžić", Role.TREATMENT, ()),
-    ("screener2", "Milica Stanković", Role.TREATMENT, ()),
-    ("security1", "Chief Bekim Doda", Role.SECURITY_HEAD, ()),
-    ("admin1", "Vesna Petkovska", Role.ADMIN, ()),
+    ("officer1", "Officer Ana Kostić", Role.OFFICER, ("A",), Locale.SR_LATN),
+    ("officer2", "Officer Driton Rama", Role.OFFICER, ("B",), Locale.SQ),
+    ("screener1", "Dr. Lejla Hadžić", Role.TREATMENT, (), Locale.BS),
+    ("screener2", "Milica Stanković", Role.TREATMENT, (), Locale.MK),
+    ("security1", "Chief Bekim Doda", Role.SECURITY_HEAD, (), Locale.SR_CYRL),
+    ("admin1", "Vesna Petkovska", Role.ADMIN, (), Locale.EN),
 )
 
 
@@ -46,10 +48,10 @@ def seed(db: Session, now: datetime) -> bool:
     db.flush()
     _seed_roster(db, prison, list(wings.values()))
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: all demo accounts share it
-    for username, name, role, wing_codes in ACCOUNTS:
+    for username, name, role, wing_codes, locale in ACCOUNTS:
         db.add(User(username=username, display_name=name, role=role, password_hash=password_hash,
                     prison_id=None if role == Role.ADMIN else prison.id, created_at=now,
-                    wings=[wings[c] for c in wing_codes]))
+                    wings=[wings[c] for c in wing_codes], locale=locale.value))
     return True
 
 
