@@ -3,6 +3,7 @@ accounts' languages, the identity and API answers that carry it, and changing on
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from collections.abc import Iterator
@@ -101,3 +102,13 @@ def test_an_unknown_locale_is_refused_and_nothing_changes(make_user, code: objec
     with pytest.raises(accounts.UnknownLocale), unit_of_work() as db:
         accounts.set_locale(db, who, code)
     assert identity(who.username).locale is Locale.EN
+
+
+def test_the_migrations_codes_are_the_enums() -> None:
+    """Revision 0006 writes the codes out; a new locale in the enum needs a migration too."""
+    path = migrate.MIGRATIONS / "versions" / "0006_user_locale.py"
+    spec = importlib.util.spec_from_file_location("revision_0006", path)
+    assert spec is not None and spec.loader is not None
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    assert revision.LOCALES == tuple(Locale)
