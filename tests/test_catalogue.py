@@ -17,6 +17,7 @@ from app.db import unit_of_work
 from app.models import CatalogueVersion
 from app.services import catalogue as cat
 from app.services.catalogue import CatalogueError
+from app.text.translit import to_latin
 
 V1_FILE = cat.CATALOGUE_DIR / "v1.json"
 
@@ -34,26 +35,8 @@ DESIGN_CATEGORIES = [  # design.md §5, in order
     "Protective and positive observations",
 ]
 
-# Words naming a protected trait (faith, origin, language, looks). They must never be what an
-# indicator is about, so they may appear only in the catalogue's top-level guidance.
-TRAIT_WORDS = re.compile(r"\b(?:" + "|".join([
-    r"religions?", r"religious", r"faiths?", r"pray(?:s|ed|ing|ers?)?", r"worship\w*",
-    r"mosques?", r"churche?s?", r"convert(?:s|ed|ing)?", r"conversions?", r"beard(?:s|ed)?",
-    r"hijabs?", r"niqabs?", r"burqas?", r"veils?", r"headscar(?:f|ves)", r"head coverings?",
-    r"ethnic\w*", r"race", r"racial", r"nationality", r"nationalities", r"languages?",
-    r"accents?", r"appearance", r"dress(?:es|ed)?", r"clothing", r"skin",
-    r"muslims?", r"islam\w*", r"christians?", r"orthodox", r"catholics?", r"jewish",
-    r"quran", r"koran", r"bible", r"imams?", r"priests?", r"ramadan", r"fasting",
-    r"albanians?", r"serbs?", r"serbian", r"bosniaks?", r"bosnian", r"croats?", r"croatian",
-    r"montenegrins?", r"macedonians?", r"roma", r"romani", r"turkish", r"arabs?", r"arabic",
-]) + r")\b", re.IGNORECASE)
-
-
 def _trait_hits(catalogue: cat.Catalogue) -> list[str]:
-    return [f"{i.code}: {m.group(0)!r} in {field}"
-            for i in catalogue.indicators.values()
-            for field, text in (("label", i.label), ("guidance", i.guidance))
-            for m in TRAIT_WORDS.finditer(text)]
+    return cat.trait_hits(catalogue.texts)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +45,12 @@ def v1() -> cat.Catalogue:
 
 
 def _write(directory: Path, data: dict, name: str = "v1.json") -> None:
+    """A catalogue file and, since a version needs them to load, v1's translations as its own."""
     (directory / name).write_text(json.dumps(data), encoding="utf-8")
+    for locale in cat.TRANSLATED:
+        texts = json.loads((cat.CATALOGUE_DIR / f"v1.{locale}.json").read_text(encoding="utf-8"))
+        (directory / name.replace(".json", f".{locale}.json")).write_text(
+            json.dumps({**texts, "version": data["version"]}), encoding="utf-8")
 
 
 def _v1_data() -> dict:
@@ -119,11 +107,10 @@ def test_no_indicator_names_a_protected_trait(v1):
 
 def test_trait_scan_catches_identity_indicators(v1):
     # The safeguard test above is only worth something if the scan can fail.
-    bad = {"label": "Grew a beard and prays more often", "guidance": "Note her hijab or accent"}
-    fake = cat.Catalogue(v1.version, v1.guidance, v1.max_age_days, v1.categories,
-                         {"X": cat.Indicator("X", "C08", kind="concern", immediate=False, **bad)})
-    assert len(_trait_hits(fake)) == 4
-    assert not TRAIT_WORDS.search("address, national grid, Romania, convertible")
+    bad = {("X", "label"): "Grew a beard and prays more often",
+           ("X", "guidance"): "Note her hijab or accent"}
+    assert len(cat.trait_hits({"en": bad})) == 4
+    assert cat.trait_hits({"en": {("X", "label"): "address, national grid, Romania, convertible"}}) == []
 
 
 def test_top_level_guidance_states_what_is_never_an_indicator(v1):
@@ -289,5 +276,153 @@ def test_register_versions_records_hash_once_and_refuses_a_changed_file(tmp_path
 
 def test_shipped_file_copied_verbatim_keeps_its_hash(tmp_path):
     # The hash is of the file bytes, so copying a release (e.g. in a deploy) does not trip it.
-    shutil.copy(V1_FILE, tmp_path / "v1.json")
-    assert cat.load_catalogues(tmp_path)["1"].sha256 == cat.current().sha256
+    copied = cat.load_catalogues(_copy_catalogue(tmp_path))["1"]
+    assert copied.sha256 == cat.current().sha256 and copied.texts == cat.current().texts
+
+
+# --- every language (issue 10) ---------------------------------------------------------------
+
+TRANSLATION_FILES = [f"v1.{locale}.json" for locale in cat.TRANSLATED]
+CODE = re.compile(r"\bC\d{2}(?:\.\d+)?\b")
+LATIN, CYRILLIC = re.compile(r"[A-Za-zÀ-ž]"), re.compile(r"[\u0400-\u04ff]")
+SCRIPT = {"mk": "Cyrillic", "sr-Cyrl": "Cyrillic", "sq": "Latin", "sr-Latn": "Latin", "bs": "Latin",
+          "hr": "Latin", "cnr": "Latin", "en": "Latin"}
+
+
+def _english_keys(v1: cat.Catalogue) -> list[tuple[str, str]]:
+    return list(v1.texts["en"])
+
+
+def test_every_text_exists_in_every_locale(v1):
+    assert list(v1.texts) == list(cat.LOCALES) and set(SCRIPT) == set(cat.LOCALES)
+    keys = _english_keys(v1)
+    assert len(keys) == 1 + len(v1.categories) + 2 * len(v1.indicators)
+    for locale in cat.LOCALES:
+        assert list(v1.texts[locale]) == keys or set(v1.texts[locale]) == set(keys), locale
+        for code, part in keys:
+            assert v1.text(locale, code, part).strip(), (locale, code, part)
+
+
+def test_no_placeholders_or_leftovers_in_any_text(v1):
+    for locale, table in v1.texts.items():
+        for key, text in table.items():
+            assert not re.search(r"[{}<>]|%\(|\bTODO\b|\bXXX\b|\?\?|  ", text), (locale, key, text)
+            assert text == text.strip() and "\n" not in text, (locale, key)
+
+
+def test_no_translation_is_a_copy_of_the_english(v1):
+    # The catalogue has no names or bare codes as texts, so nothing may stay English.
+    for locale in cat.LOCALES:
+        if locale != "en":
+            same = [k for k, text in v1.texts[locale].items() if text == v1.texts["en"][k]]
+            assert same == [], locale
+
+
+def test_each_locale_is_written_in_its_script(v1):
+    other = {"Latin": CYRILLIC, "Cyrillic": LATIN}
+    for locale, table in v1.texts.items():
+        for key, text in table.items():
+            assert not other[SCRIPT[locale]].search(CODE.sub("", text)), (locale, key, text)
+
+
+def test_codes_named_in_a_text_stay_as_they_are_in_every_locale(v1):
+    for key, english in v1.texts["en"].items():
+        for locale in cat.LOCALES:
+            assert CODE.findall(v1.texts[locale][key]) == CODE.findall(english), (locale, key)
+
+
+def test_sr_cyrl_says_what_sr_latn_says(v1):
+    # Read back to Latin, the generated Cyrillic is the Latin text: no digraph was split or lost.
+    for key, latin in v1.texts["sr-Latn"].items():
+        assert to_latin(v1.text("sr-Cyrl", *key)) == latin, key
+    assert not any((DIR := cat.CATALOGUE_DIR).glob("v*.sr-Cyrl.json")), DIR  # never typed by hand
+
+
+def test_text_looks_up_by_version_locale_and_code(v1):
+    assert cat.text("1", "en", "C01") == v1.categories[0].label
+    assert cat.text("1", "en", "C02.5", "guidance") == v1.indicators["C02.5"].guidance
+    assert cat.text("1", "sq", cat.TOP, "guidance") == v1.texts["sq"][(cat.TOP, "guidance")]
+    with pytest.raises(KeyError):
+        cat.text("1", "de", "C01")  # no fallback: a locale we do not speak is a caller's bug
+
+
+def test_top_level_guidance_names_the_protected_traits_in_every_locale(v1):
+    # Faith, conversion, ethnicity, nationality, language, appearance (and dress, beard): the
+    # scan's own words must be there, so the reminder is said, and said with the scanned terms.
+    for locale in cat.LOCALES:
+        reminder = {("X", "label"): v1.text(locale, cat.TOP, "guidance")}
+        assert len(cat.trait_hits({locale: reminder})) >= 8, locale
+
+
+@pytest.mark.parametrize("locale, planted, caught", [
+    ("sq", "Shkon rregullisht në xhami dhe ka mjekër", ["xhami", "mjekër"]),
+    ("sq", "Flet vetëm në gjuhën e tij", ["gjuhën"]),
+    ("sr-Latn", "Redovno ide u džamiju", ["džamiju"]),
+    ("bs", "Počeo je nositi maramu", ["maramu"]),
+    ("hr", "Govori samo hrvatskim jezikom", ["hrvatskim", "jezikom"]),
+    ("cnr", "Posti tokom ramazana", ["Posti", "ramazana"]),
+    ("mk", "Оди во џамија секој ден", ["џамија"]),
+])
+def test_trait_scan_catches_a_planted_term_in_each_language(locale, planted, caught):
+    hits = cat.trait_hits({locale: {("C08.1", "label"): planted}})
+    assert hits == [f"{locale} C08.1 label: {word!r}" for word in caught]
+
+
+@pytest.mark.parametrize("locale, harmless", [
+    ("sq", "Kishte shërbim në punishte; i tregoi kush e kishte"),  # kishte = had, not kishë
+    ("sr-Latn", "Verovatno po rasporedu, postupak obrade u biblioteci"),
+    ("hr", "Imamo postupak; vjerojatno u rasporedu"),
+    ("mk", "Постапка според распоредот, веројатно"),
+])
+def test_trait_scan_leaves_ordinary_words_alone(locale, harmless):
+    assert cat.trait_hits({locale: {("C08.1", "label"): harmless}}) == []
+
+
+def _copy_catalogue(tmp_path: Path) -> Path:
+    for name in ["v1.json", *TRANSLATION_FILES]:
+        shutil.copy(cat.CATALOGUE_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def _edit(directory: Path, locale: str, change) -> None:
+    path = directory / f"v1.{locale}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_version_without_a_locale_is_refused(tmp_path):
+    (_copy_catalogue(tmp_path) / "v1.sq.json").unlink()
+    with pytest.raises(CatalogueError, match=r"v1.json: no translation for locale 'sq' "
+                                             r"\(v1.sq.json\)"):
+        cat.load_catalogues(tmp_path)
+
+
+@pytest.mark.parametrize("locale, change, message", [
+    ("hr", lambda d: d["indicators"].pop("C03.2"),
+     r"v1.hr.json: no translation of \['C03.2 guidance', 'C03.2 label'\]"),
+    ("mk", lambda d: d["categories"].pop("C05"), r"v1.mk.json: no translation of \['C05 label'\]"),
+    ("bs", lambda d: d["indicators"]["C01.1"].pop("guidance"),
+     r"v1.bs.json indicator C01.1: missing fields \['guidance'\]"),
+    ("cnr", lambda d: d["indicators"]["C11.6"].update(label="  "),
+     r"v1.cnr.json indicator C11.6: 'label' is empty"),
+    ("sr-Latn", lambda d: d.pop("guidance"), r"v1.sr-Latn.json: missing fields \['guidance'\]"),
+    ("sq", lambda d: d["indicators"].update({"C12.1": {"label": "x", "guidance": "y"}}),
+     r"codes not in v1.json: \['C12.1 guidance', 'C12.1 label'\]"),
+    ("sq", lambda d: d.update(locale="mk"), "says version '1', locale 'mk'; the file name says"),
+    ("sq", lambda d: d["indicators"]["C08.1"].update(label="Falet më shpesh në xhami"),
+     r"v1: indicators must describe behaviour, not identity: \[\"sq C08.1 label: 'xhami'\"\]"),
+    ("sr-Latn", lambda d: d["categories"].update(C07="Prelazak u islam"),
+     r"\[.sr-Latn C07 label: 'islam'., .sr-Cyrl C07 label: 'islam'.\]"),
+])
+def test_a_damaged_translation_is_refused(tmp_path, locale, change, message):
+    _edit(_copy_catalogue(tmp_path), locale, change)
+    with pytest.raises(CatalogueError, match=message):
+        cat.load_catalogues(tmp_path)
+
+
+@pytest.mark.parametrize("stray", ["v2.sq.json", "v1.de.json", "v1.sr-Cyrl.json"])
+def test_a_translation_of_no_version_or_locale_is_refused(tmp_path, stray):
+    shutil.copy(cat.CATALOGUE_DIR / "v1.sq.json", _copy_catalogue(tmp_path) / stray)
+    with pytest.raises(CatalogueError, match=f"{re.escape(stray)}: no such version, or a locale"):
+        cat.load_catalogues(tmp_path)

@@ -4,10 +4,16 @@ Old observations keep the version they were made with, so a released file must n
 `register_versions` records each file's SHA-256 in the database the first time it is seen and
 refuses to start if it later differs. The files are checked strictly at load, because a typo in
 a code or kind would otherwise surface only when an officer's entry is rejected on the wing.
+
+Each version's texts exist in every locale: v<N>.json holds the English, v<N>.<locale>.json the
+others, and sr-Cyrl is written from sr-Latn by app/text/translit.py at load, so the two scripts
+cannot drift apart. A version missing any text in any locale is refused, and so is one whose
+indicators or categories name a protected trait in any language (PROTECTED_TERMS).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -16,15 +22,83 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 from sqlalchemy.orm import Session
 
 from app.models import CatalogueVersion
+from app.text.translit import to_cyrillic, to_latin
 
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
 KINDS = frozenset({"concern", "protective"})
 _FILE_NAME = re.compile(r"v(\d+)\.json")
+_TRANSLATION_NAME = re.compile(r"v(\d+)\.([A-Za-z-]+)\.json")
+# The locales of issue 10 (the same tags as the user's account); English is v<N>.json itself.
+LOCALES = ("sq", "sr-Latn", "sr-Cyrl", "mk", "bs", "hr", "cnr", "en")
+_CODE = re.compile(r"(\bC\d{2}(?:\.\d+)?\b)")  # an indicator or category code, e.g. C02.1
+
+
+def _cyrillic_keeping_codes(text: str) -> str:
+    """sr-Latn to sr-Cyrl; codes such as C02.1 stay Latin, as the form shows them in any script."""
+    return "".join(part if n % 2 else to_cyrillic(part) for n, part in enumerate(_CODE.split(text)))
+
+
+GENERATED = {"sr-Cyrl": ("sr-Latn", _cyrillic_keeping_codes)}  # locale: (written from, how)
+TRANSLATED = tuple(loc for loc in LOCALES if loc != "en" and loc not in GENERATED)
+Part = Literal["label", "guidance"]
+TOP = ""  # the code of the catalogue's top-level guidance in the text table
+
+# Words naming a protected trait (faith, origin, language, looks), per language, as stems. They
+# must never be what an indicator or category is about, so only the top-level guidance (which says
+# they are never indicators) may use them. Serbian Cyrillic is scanned through its Latin spelling.
+_BCMS = [
+    r"vj?er(?:a|e|i|u|om|sk\w*|nik\w*)", r"vj?eroispovij?est\w*", r"relig\w*", r"molitv\w*",
+    r"mol(?:i|e|io|ila|ili|iti)", r"džamij\w*", r"crkv\w*", r"preobra[ćc]\w*", r"brad(?:a|e|u|om)",
+    r"maram\w*", r"hidžab\w*", r"nikab\w*", r"burk\w*", r"etni\w*", r"nacionalnost\w*",
+    r"ras(?:a|e|i|u|om|n\w*)", r"jezi[kč]\w*", r"naglas[ak]\w*", r"izgled\w*", r"odj?eć\w*",
+    r"odj?ev\w*", r"kož\w*", r"musliman\w*", r"islam\w*", r"hrišćan\w*", r"kršćan\w*",
+    r"pravoslav\w*", r"katoli\w*", r"jevrej\w*", r"židov\w*", r"kur'?an\w*", r"biblij\w*",
+    r"imam(?:a|i|u|om)?", r"sve[šć]tenik\w*", r"ramazan\w*", r"ramadan\w*", r"post(?:a|u|i|iti)?",
+    r"alban\w*", r"šiptar\w*", r"srb\w*", r"srps\w*", r"bošnja\w*", r"hrvat\w*", r"crnogor\w*",
+    r"makedon\w*", r"rom(?:i|a|e|ima|sk\w*)?", r"tur(?:čin|ci|sk)\w*", r"arap\w*",
+]
+PROTECTED_TERMS: dict[str, list[str]] = {
+    "en": [
+        r"religions?", r"religious", r"faiths?", r"pray(?:s|ed|ing|ers?)?", r"worship\w*",
+        r"mosques?", r"churche?s?", r"convert(?:s|ed|ing)?", r"conversions?", r"beard(?:s|ed)?",
+        r"hijabs?", r"niqabs?", r"burqas?", r"veils?", r"headscar(?:f|ves)", r"head coverings?",
+        r"ethnic\w*", r"race", r"racial", r"nationality", r"nationalities", r"languages?",
+        r"accents?", r"appearance", r"dress(?:es|ed)?", r"clothing", r"skin",
+        r"muslims?", r"islam\w*", r"christians?", r"orthodox", r"catholics?", r"jewish",
+        r"quran", r"koran", r"bible", r"imams?", r"priests?", r"ramadan", r"fasting",
+        r"albanians?", r"serbs?", r"serbian", r"bosniaks?", r"bosnian", r"croats?", r"croatian",
+        r"montenegrins?", r"macedonians?", r"roma", r"romani", r"turkish", r"arabs?", r"arabic",
+    ],
+    "sq": [
+        r"feja", r"fes?", r"fenë", r"fetar\w*", r"besim\w*", r"lut(?:et|en|je|jet?|ur)\w*",
+        r"xhami\w*", r"kish(?:ë|a|ën|ës|at)", r"konvert\w*", r"mjekr\w*", r"mjekër", r"shami\w*",
+        r"hixhab\w*", r"nikab\w*", r"burk\w*", r"perç\w*", r"etni\w*", r"kombësi\w*",
+        r"rac(?:ë|a|ën|or\w*)", r"gjuh\w*", r"theks\w*", r"pamj\w*", r"veshj\w*", r"lëkur\w*",
+        r"mysliman\w*", r"islam\w*", r"krishter\w*", r"ortodoks\w*", r"katolik\w*", r"hebre\w*",
+        r"kuran\w*", r"bibl(?:a|ën|ës)", r"bibël", r"imam\w*", r"prift\w*", r"ramazan\w*",
+        r"agjër\w*", r"agjer\w*", r"shqiptar\w*", r"serb\w*", r"boshnjak\w*", r"kroat\w*",
+        r"malazez\w*", r"maqedon\w*", r"rom(?:ë|ët|ëve|a)?", r"turk\w*", r"arab\w*",
+    ],
+    "mk": [
+        r"вер(?:а|и|ата|ски\w*|ник\w*)", r"вероисповед\w*", r"религ\w*", r"молитв\w*",
+        r"се моли\w*", r"џамиј\w*", r"црк(?:ва|ви|вата|овн\w*)", r"конвер\w*", r"преобрат\w*",
+        r"брад(?:а|и|ата)", r"марам\w*", r"хиџаб\w*", r"никаб\w*", r"бурк\w*", r"етни\w*",
+        r"националност\w*", r"рас(?:а|и|ата|н\w*)", r"јази[кч]\w*", r"нагласок\w*", r"акцент\w*", r"изглед\w*",
+        r"облек\w*", r"кож\w*", r"муслиман\w*", r"ислам\w*", r"христ\w*", r"православ\w*",
+        r"католи\w*", r"евреј\w*", r"куран\w*", r"библиј\w*", r"имам(?:и|от)?", r"свештеник\w*",
+        r"рамазан\w*", r"рамадан\w*", r"пост(?:и|от|ат)?", r"албан\w*", r"шиптар\w*", r"срб\w*",
+        r"српск\w*", r"бошња\w*", r"хрват\w*", r"црногор\w*", r"македон\w*",
+        r"ром(?:и|а|ите|ск\w*)?", r"тур(?:чин|ци|ск)\w*", r"араб\w*",
+    ],
+    "sr-Latn": _BCMS, "bs": _BCMS, "hr": _BCMS, "cnr": _BCMS,
+}
+_TRAIT_SCAN = {loc: re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+               for loc, words in PROTECTED_TERMS.items()}
 
 
 class CatalogueError(ValueError):
@@ -55,7 +129,15 @@ class Catalogue:
     categories: tuple[Category, ...]
     # Read-only view (file order), so the shared cached catalogue cannot be altered by a caller.
     indicators: Mapping[str, Indicator] = field(hash=False)
-    sha256: str = ""
+    sha256: str = ""  # of v<N>.json, the English text whose meaning is frozen
+    # locale -> (code, part) -> text; code TOP is the top-level guidance, a category has a label.
+    texts: Mapping[str, Mapping[tuple[str, Part], str]] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False)
+
+    def text(self, locale: str, code: str, part: Part = "label") -> str:
+        """A text in a locale. Every one exists (the loader refuses a gap), so there is no
+        fallback: KeyError means the caller asked for a locale or code this version lacks."""
+        return self.texts[locale][(code, part)]
 
     def category_of(self, code: str) -> str:
         """Category code of an indicator; KeyError if the code is not in this version."""
@@ -148,20 +230,104 @@ def _parse(raw: bytes, name: str, file_version: str) -> Catalogue:
                      sha256=hashlib.sha256(raw).hexdigest())
 
 
+def _english(catalogue: Catalogue) -> dict[tuple[str, Part], str]:
+    table: dict[tuple[str, Part], str] = {(TOP, "guidance"): catalogue.guidance}
+    table |= {(c.code, "label"): c.label for c in catalogue.categories}
+    for i in catalogue.indicators.values():
+        table |= {(i.code, "label"): i.label, (i.code, "guidance"): i.guidance}
+    return table
+
+
+def _parse_translation(path: Path, english: Mapping[tuple[str, Part], str],
+                       version: str, locale: str) -> dict[tuple[str, Part], str]:
+    """The texts of one locale: exactly the codes of the English, each non-empty."""
+    name = path.name
+    try:
+        data = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CatalogueError(f"{name}: not valid JSON ({exc})") from exc
+    top = _fields(data, name, {"version": str, "locale": str, "guidance": str,
+                               "categories": dict, "indicators": dict})
+    if (top["version"], top["locale"]) != (version, locale):
+        raise CatalogueError(f"{name}: says version {top['version']!r}, locale "
+                             f"{top['locale']!r}; the file name says {version!r}, {locale!r}")
+    table: dict[tuple[str, Part], str] = {(TOP, "guidance"): top["guidance"]}
+    for code, label in top["categories"].items():
+        table[(code, "label")] = _fields({"label": label}, f"{name} category {code}",
+                                         {"label": str})["label"]
+    for code, item in top["indicators"].items():
+        texts = _fields(item, f"{name} indicator {code}", {"label": str, "guidance": str})
+        table |= {(code, "label"): texts["label"], (code, "guidance"): texts["guidance"]}
+    missing, extra = english.keys() - table.keys(), table.keys() - english.keys()
+    if missing or extra:
+        raise CatalogueError(f"{name}: no translation of {_keys(missing)}; "
+                             f"codes not in v{version}.json: {_keys(extra)}")
+    return table
+
+
+def _keys(keys: set[tuple[str, Part]]) -> list[str]:
+    return sorted(f"{code or 'top-level'} {part}" for code, part in keys)
+
+
+def _translated(catalogue: Catalogue, directory: Path) -> Catalogue:
+    """The catalogue with its texts in every locale; refused if any is missing or names a trait."""
+    v = catalogue.version
+    english = _english(catalogue)
+    texts: dict[str, Mapping[tuple[str, Part], str]] = {"en": english}
+    for locale in TRANSLATED:
+        path = directory / f"v{v}.{locale}.json"
+        if not path.is_file():
+            raise CatalogueError(f"v{v}.json: no translation for locale {locale!r} ({path.name})")
+        texts[locale] = _parse_translation(path, english, v, locale)
+    for locale, (source, write) in GENERATED.items():
+        texts[locale] = {key: write(text) for key, text in texts[source].items()}
+    hits = trait_hits(texts)
+    if hits:
+        raise CatalogueError(f"v{v}: indicators must describe behaviour, not identity: {hits}")
+    return dataclasses.replace(catalogue, texts=MappingProxyType(
+        {loc: MappingProxyType(texts[loc]) for loc in LOCALES}))
+
+
+def trait_hits(texts: Mapping[str, Mapping[tuple[str, Part], str]]) -> list[str]:
+    """Protected-trait words in category and indicator texts (not the top-level guidance)."""
+    hits = []
+    for locale, table in texts.items():
+        scan = _TRAIT_SCAN[locale if locale in _TRAIT_SCAN else GENERATED[locale][0]]
+        read = to_latin if locale == "sr-Cyrl" else str  # scanned as the Latin it was made from
+        hits += [f"{locale} {code} {part}: {m.group(0)!r}"
+                 for (code, part), text in table.items() if code != TOP
+                 for m in scan.finditer(read(text))]
+    return hits
+
+
 def load_catalogues(directory: Path = CATALOGUE_DIR) -> dict[str, Catalogue]:
-    """Every v<N>.json in the directory, by version string. Raises CatalogueError on any problem."""
+    """Every v<N>.json in the directory with its translations, by version string.
+    Raises CatalogueError on any problem."""
     found: dict[str, Catalogue] = {}
     for path in sorted(directory.glob("v*.json")):
+        if _TRANSLATION_NAME.fullmatch(path.name):
+            continue  # read with its version, below
         match = _FILE_NAME.fullmatch(path.name)
         if not match:
             raise CatalogueError(f"{path.name}: catalogue files must be named v<number>.json")
         version = match.group(1)
         if version != str(int(version)):  # "v01.json" would clash with "v1.json" as a number
             raise CatalogueError(f"{path.name}: write the version without leading zeros")
-        found[version] = _parse(path.read_bytes(), path.name, version)
+        found[version] = _translated(_parse(path.read_bytes(), path.name, version), directory)
     if not found:
         raise CatalogueError(f"no catalogue files (v<N>.json) in {directory}")
+    _refuse_stray_translations(directory, found)
     return found
+
+
+def _refuse_stray_translations(directory: Path, found: Mapping[str, Catalogue]) -> None:
+    """A translation of a version that does not exist, or in a locale we do not speak, is a
+    misnamed file: it would never be shown, so say so rather than ignore it."""
+    for path in sorted(directory.glob("v*.*.json")):
+        match = _TRANSLATION_NAME.fullmatch(path.name)
+        if match and (match.group(1) not in found or match.group(2) not in TRANSLATED):
+            raise CatalogueError(f"{path.name}: no such version, or a locale that is not one of "
+                                 f"{list(TRANSLATED)}")
 
 
 def current_version(catalogues: Mapping[str, Catalogue]) -> str:
@@ -215,6 +381,11 @@ def current() -> Catalogue:
 
 def get(version: str) -> Catalogue | None:
     return catalogues().get(version)
+
+
+def text(version: str, locale: str, code: str, part: Part = "label") -> str:
+    """The text of `code` (TOP for the top-level guidance) of a version, in a locale."""
+    return catalogues()[version].text(locale, code, part)
 
 
 @lru_cache(maxsize=1)
