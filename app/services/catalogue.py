@@ -26,15 +26,17 @@ from typing import Any, Literal, Mapping
 
 from sqlalchemy.orm import Session
 
+from app.i18n.locales import Locale
 from app.models import CatalogueVersion
 from app.text.translit import to_cyrillic, to_latin
+from app.vocabulary import IndicatorKind
 
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
-KINDS = frozenset({"concern", "protective"})
+KINDS = frozenset(kind.value for kind in IndicatorKind)
 _FILE_NAME = re.compile(r"v(\d+)\.json")
 _TRANSLATION_NAME = re.compile(r"v(\d+)\.([A-Za-z-]+)\.json")
-# The locales of issue 10 (the same tags as the user's account); English is v<N>.json itself.
-LOCALES = ("sq", "sr-Latn", "sr-Cyrl", "mk", "bs", "hr", "cnr", "en")
+# The locales a user's account may have (app/i18n); English is v<N>.json itself.
+LOCALES = tuple(locale.value for locale in Locale)
 _CODE = re.compile(r"(\bC\d{2}(?:\.\d+)?\b)")  # an indicator or category code, e.g. C02.1
 
 
