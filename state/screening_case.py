@@ -12,6 +12,7 @@ from app.runtime import transaction
 from app.services import screening
 from app.services.accounts import Identity
 from app.views.screening import OUTCOME_LABELS, CaseView, case_view, start_of_day
+from app.vocabulary import Outcome
 from state.forms import form_text
 from state.identity import current_identity
 from state.screening_common import (
@@ -113,8 +114,8 @@ class ScreeningCaseState(rx.State):
         outcome = form_text(form_data, "outcome") or self.outcome
         reason = form_text(form_data, "reason")
         review = form_text(form_data, "review_on")
-        review_on = start_of_day(review, local_zone()) if outcome == "monitor" else None
-        if outcome == "monitor" and review and review_on is None:
+        review_on = start_of_day(review, local_zone()) if outcome == Outcome.MONITOR else None
+        if outcome == Outcome.MONITOR and review and review_on is None:
             self.message = "Enter the review date as a date."
             return
         kind = form_text(form_data, "support_kind") or None
