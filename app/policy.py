@@ -12,13 +12,6 @@ from app.vocabulary import Role
 
 ROLES: Final = tuple(Role)
 
-ROLE_LABELS: Final[dict[Role, str]] = {
-    Role.OFFICER: "Officer",
-    Role.TREATMENT: "Treatment staff",
-    Role.SECURITY_HEAD: "Security head",
-    Role.ADMIN: "Administrator",
-}
-
 # Markers for handlers that are not tied to one role.
 PUBLIC: Final = "public"  # anyone, signed in or not (the handler checks what it needs itself)
 SIGNED_IN: Final = "signed_in"  # any role, with a live session
@@ -53,6 +46,7 @@ HANDLER_POLICY: Final[dict[str, str | frozenset[Role]]] = {
     "LoginState.sign_in": PUBLIC,
     "LoginState.open": PUBLIC,
     "LoginState.route_home": PUBLIC,
+    "LoginState.choose_language": PUBLIC,
     # Shared session handling on every page.
     "SessionState.enter_page": PUBLIC,
     "SessionState.sign_out": SIGNED_IN,
@@ -60,6 +54,7 @@ HANDLER_POLICY: Final[dict[str, str | frozenset[Role]]] = {
     "SessionState.keep_alive": SIGNED_IN,
     "SessionState.unlock": SIGNED_IN,
     "SessionState.set_unlock_password": SIGNED_IN,
+    "SessionState.change_language": SIGNED_IN,
     # Screening queue and case pages: treatment staff only (the services check the prison).
     **{f"ScreeningQueueState.{name}": frozenset({Role.TREATMENT}) for name in (
         "load", "filter_wing", "filter_status", "filter_held", "filter_overdue", "search_for",

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from urllib.parse import urlsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -74,6 +75,11 @@ class Settings:
     sealing_key_grace_days: int
     review_after_days: int
     timezone: str
+    pseudo_locale: bool
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def https(self) -> bool:
@@ -124,4 +130,6 @@ def get_settings() -> Settings:
         review_after_days=_int("WINGWATCH_REVIEW_AFTER_DAYS", 365),
         # Dates on server-rendered pages, and the day a review date starts: the prisons' own time.
         timezone=os.environ.get("WINGWATCH_TIMEZONE", "Europe/Belgrade"),
+        # The pseudo-locale en-XA among the language choices: for the tests, never in service.
+        pseudo_locale=_flag("WINGWATCH_PSEUDO_LOCALE", False),
     )

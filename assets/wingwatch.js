@@ -115,6 +115,15 @@
         .catch(function () { /* offline: the server ends the session at its own limits */ })
         .finally(function () { window.location.replace("/login"); });
     },
+    // The sign-in page's language choice, kept on this device (not a secret, not personal): a
+    // cookie the server reads on the next sign-in page, and local storage for the capture island
+    // and the offline page before anyone has signed in.
+    rememberLocale: function (code) {
+      if (!/^[A-Za-z-]{2,8}$/.test(code)) return;
+      document.cookie = "wingwatch_lang=" + code + "; path=/; max-age=31536000; samesite=strict" +
+        (location.protocol === "https:" ? "; secure" : "");
+      localStorage.setItem("wingwatch.deviceLocale", code);
+    },
     // The capture island's sign-out: through Reflex when it is connected (which also resets this
     // tab's page states on the server), else straight away.
     signOut: function () {
@@ -138,6 +147,7 @@
     signedIn: window.wingwatch.signedIn,
     signedOut: window.wingwatch.signedOut,
     print: function () { window.print(); },
+    rememberLocale: function (code) { window.wingwatch.rememberLocale(code); },
   };
   var LAST_SIGNAL = "wingwatch.lastSignal";
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from app import policy
 from app.clock import utc_now
+from app.i18n.messages import N_
 from app.runtime import transaction
 from app.services import web_sessions
 from app.services.accounts import (
@@ -17,14 +18,15 @@ from app.services.accounts import (
 )
 from state.forms import form_text
 from state.identity import live_session
+from state.language import device_locale, may_choose, speak
 from state.session import ask_page
 
 
 class LoginState(rx.State):
-    error: str = ""
+    error: str = ""  # a message id: the page shows it in the tab's language
 
     @rx.event
-    def open(self):
+    async def open(self):
         """Someone already signed in goes straight to their home page.
 
         Reflex keeps a tab's state across page loads, so a fresh sign-in page must forget the
@@ -33,6 +35,18 @@ class LoginState(rx.State):
         live = live_session(self.router.headers.cookie)
         if live is not None and live.status is web_sessions.Status.ACTIVE:
             return rx.redirect(policy.HOME[live.identity.role])
+        headers = self.router.headers
+        await speak(self, device_locale(headers.cookie, headers.accept_language))
+        return None
+
+    @rx.event
+    async def choose_language(self, code: str):
+        """The sign-in page's language choice: at once, and remembered on this device."""
+        locale = may_choose(code)
+        if locale is None:
+            return None
+        await speak(self, locale)
+        await ask_page(self, "rememberLocale", locale.value)
         return None
 
     @rx.event
@@ -40,7 +54,7 @@ class LoginState(rx.State):
         username = form_text(form_data, "username", 64)
         password = form_text(form_data, "password", 256)
         if not username.strip() or not password:
-            self.error = "Enter your username and password."
+            self.error = N_("Enter your username and password.")
             return None
         now = utc_now()
         with transaction() as db:

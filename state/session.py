@@ -9,14 +9,17 @@ import reflex as rx
 
 from app import policy
 from app.clock import utc_now
+from app.i18n.labels import ROLE_LABELS, label
+from app.i18n.messages import N_
 from app.runtime import transaction
 from app.services import accounts, web_sessions
 from app.services.web_sessions import Status
 from app.settings import get_settings
 from state.forms import form_text
 from state.identity import live_session, session_key
+from state.language import may_choose, messages, speak
 
-UNLOCK_FAILED = "That password is not right."
+UNLOCK_FAILED = N_("That password is not right.")
 
 
 def _every_state_below(cls: type[rx.State]):
@@ -72,7 +75,8 @@ class SessionState(rx.State):
             return None
         identity = live.identity
         self.display_name, self.role = identity.display_name, identity.role
-        self.role_label = policy.ROLE_LABELS.get(identity.role, identity.role)
+        await speak(self, identity.locale)
+        self.role_label = label(await messages(self), ROLE_LABELS, identity.role)
         self.locked = live.status is Status.LOCKED
         # The route, not the URL: /screening/17 is checked as /screening/[item_id].
         path = "/" + (self.router.route_id or self.router.url.path).strip("/")
@@ -106,6 +110,22 @@ class SessionState(rx.State):
             return None
         self.unlock_error = UNLOCK_FAILED
         return SessionState.enter_page
+
+    @rx.event
+    async def change_language(self, code: str):
+        """The header's language choice: the user's own account, so every device follows."""
+        locale = may_choose(code)
+        if locale is None:
+            return None  # not a language on offer: nothing changes
+        live = live_session(self.router.headers.cookie)
+        if live is None:
+            await leave(self)
+            return None
+        with transaction() as db:
+            accounts.set_locale(db, live.identity, locale.value)
+        await speak(self, locale)
+        self.role_label = label(await messages(self), ROLE_LABELS, live.identity.role)
+        return None
 
     @rx.event
     def set_unlock_password(self, _value: str):

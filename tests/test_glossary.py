@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.services.catalogue import LOCALES
+from app.i18n.locales import SPOKEN
+
+LOCALES = [locale.value for locale in SPOKEN]  # the pseudo-locale has no glossary
 from app.text.translit import to_cyrillic
 
 GLOSSARY = Path(__file__).resolve().parent.parent / "docs" / "glossary.md"

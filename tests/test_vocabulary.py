@@ -8,6 +8,7 @@ from enum import StrEnum
 import pytest
 
 from app import policy, vocabulary
+from app.i18n import labels
 from app.api.schemas import ObservationPayload
 from app.pages import screening_case as screening_case_page
 from app.services import screening
@@ -19,14 +20,16 @@ from tests.helpers import api_client
 
 # Every table of labels or colours, and the enum it must cover exactly.
 TABLES = [
-    (policy.ROLE_LABELS, Role),
+    (labels.ROLE_LABELS, Role),
     (policy.HOME, Role),
-    (screening_views.STATE_LABELS, ItemState),
-    (screening_views.OUTCOME_LABELS, Outcome),
-    (screening_views.SUPPORT_LABELS, SupportKind),
-    (screening_views.SOURCE_LABELS, Source),
-    (screening_views.EVENT_LABELS, EventKind),
-    (screening_views.CONCERN_LABELS, ConcernLevel),
+    (labels.STATE_LABELS, ItemState),
+    (labels.OUTCOME_LABELS, Outcome),
+    (labels.SUPPORT_LABELS, SupportKind),
+    (labels.SOURCE_LABELS, Source),
+    (labels.EVENT_LABELS, EventKind),
+    (labels.CONCERN_LABELS, ConcernLevel),
+    (labels.SOURCE_CHOICES, Source),
+    (labels.OBSERVATION_STATUS_LABELS, ObservationStatus),
     (screening_components.STATUS_COLOURS, ItemState),
     (screening_case_page.OUTCOME_HINTS, Outcome),
 ]

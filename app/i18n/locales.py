@@ -19,9 +19,26 @@ class Locale(StrEnum):
     HR = "hr"  # Croatian
     CNR = "cnr"  # Montenegrin (Latin)
     EN = "en"
+    # The pseudo-locale (BCP 47 keeps en-XA for it): English accented, bracketed and longer, for
+    # the tests that find text left out of the catalogues. Offered only when the setting is on.
+    PSEUDO = "en-XA"
 
 
 DEFAULT = Locale.EN
+SPOKEN = tuple(locale for locale in Locale if locale is not Locale.PSEUDO)
+
+# What each language calls itself, as the language choice lists it.
+ENDONYMS: dict[Locale, str] = {
+    Locale.SQ: "Shqip",
+    Locale.SR_CYRL: "Српски (ћирилица)",
+    Locale.SR_LATN: "Srpski (latinica)",
+    Locale.MK: "Македонски",
+    Locale.BS: "Bosanski",
+    Locale.HR: "Hrvatski",
+    Locale.CNR: "Crnogorski",
+    Locale.EN: "English",
+    Locale.PSEUDO: "Ƥšéûđö (en-XA)",
+}
 
 # CLDR has no Montenegrin (`cnr`), so it is formatted as Serbian Latin of Montenegro. Croatian is
 # here as an official language of Bosnia and Herzegovina, so it takes that country's data. English
@@ -35,6 +52,20 @@ _BABEL: dict[Locale, str] = {
     Locale.HR: "hr_BA",
     Locale.CNR: "sr_Latn_ME",
     Locale.EN: "en_GB",
+    Locale.PSEUDO: "en_GB",
+}
+
+# The same data as the island's Intl asks for it (BCP 47 tags its ICU knows).
+INTL_TAGS: dict[Locale, str] = {
+    Locale.SQ: "sq-AL",
+    Locale.SR_CYRL: "sr-Cyrl-RS",
+    Locale.SR_LATN: "sr-Latn-RS",
+    Locale.MK: "mk-MK",
+    Locale.BS: "bs-Latn-BA",
+    Locale.HR: "hr-BA",
+    Locale.CNR: "sr-Latn-ME",
+    Locale.EN: "en-GB",
+    Locale.PSEUDO: "en-GB",
 }
 
 

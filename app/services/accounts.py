@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n.locales import Locale
+from app.i18n.messages import N_
 from app.models import AuthLog, LoginAddressThrottle, LoginThrottle, User
 from app.services import audit
 from app.services.passwords import verify_password
@@ -54,9 +55,9 @@ class SignIn(Enum):
 
 
 # One message for unknown users and wrong passwords, so neither reveals which it was.
-INVALID_MESSAGE = "Wrong username or password."
-LOCKED_MESSAGE = "Too many failed attempts. This account is locked for 15 minutes."
-THROTTLED_MESSAGE = "Too many failed sign-ins from this device. Try again in 15 minutes."
+INVALID_MESSAGE = N_("Wrong username or password.")
+LOCKED_MESSAGE = N_("Too many failed attempts. This account is locked for 15 minutes.")
+THROTTLED_MESSAGE = N_("Too many failed sign-ins from this device. Try again in 15 minutes.")
 
 
 def normalise_username(username: str) -> str:

@@ -27,6 +27,7 @@ from typing import Any, Literal, Mapping
 from sqlalchemy.orm import Session
 
 from app.i18n.locales import Locale
+from app.i18n.messages import pseudo
 from app.models import CatalogueVersion
 from app.text.translit import to_cyrillic, to_latin
 from app.vocabulary import IndicatorKind
@@ -40,12 +41,16 @@ LOCALES = tuple(locale.value for locale in Locale)
 _CODE = re.compile(r"(\bC\d{2}(?:\.\d+)?\b)")  # an indicator or category code, e.g. C02.1
 
 
-def _cyrillic_keeping_codes(text: str) -> str:
-    """sr-Latn to sr-Cyrl; codes such as C02.1 stay Latin, as the form shows them in any script."""
-    return "".join(part if n % 2 else to_cyrillic(part) for n, part in enumerate(_CODE.split(text)))
+def _keeping_codes(write):
+    """`write` applied around codes such as C02.1, which the form shows as they are in any
+    script (sr-Latn to sr-Cyrl, English to the pseudo-locale)."""
+    return lambda text: "".join(part if n % 2 else write(part)
+                                for n, part in enumerate(_CODE.split(text)))
 
 
-GENERATED = {"sr-Cyrl": ("sr-Latn", _cyrillic_keeping_codes)}  # locale: (written from, how)
+# locale: (written from, how)
+GENERATED = {Locale.SR_CYRL.value: ("sr-Latn", _keeping_codes(to_cyrillic)),
+             Locale.PSEUDO.value: ("en", _keeping_codes(pseudo))}
 TRANSLATED = tuple(loc for loc in LOCALES if loc != "en" and loc not in GENERATED)
 Part = Literal["label", "guidance"]
 TOP = ""  # the code of the catalogue's top-level guidance in the text table

@@ -14,48 +14,17 @@ from zoneinfo import ZoneInfo
 
 from app.services import screening
 from app.services.screening import Case, QueueRow
+from app.i18n.labels import (
+    CONCERN_LABELS,
+    EVENT_LABELS,
+    OUTCOME_LABELS,
+    SOURCE_LABELS,
+    STATE_LABELS,
+    SUPPORT_LABELS,
+)
 from app.text.fold import finds
 from app.vocabulary import ConcernLevel, EventKind, ItemState, Outcome, Source, SupportKind
 
-# English labels keyed by code (tests/test_vocabulary.py: one for every code).
-STATE_LABELS: dict[ItemState, str] = {
-    ItemState.UNCLAIMED: "Unclaimed",
-    ItemState.CLAIMED: "Claimed",
-    ItemState.DUE_FOR_REVIEW: "Monitoring review due",
-    ItemState.AWAITING_SIGN_OFF: "Awaiting sign-off",
-    ItemState.MONITORING: "Monitoring",
-    ItemState.CLOSED: "Closed",
-}
-OUTCOME_LABELS: dict[Outcome, str] = {
-    Outcome.NO_FURTHER_ACTION: "No further action",
-    Outcome.MONITOR: "Monitor",
-    Outcome.REFER_ASSESSMENT: "Refer for risk and needs assessment",
-    Outcome.REFER_SUPPORT: "Refer to other support",
-}
-SUPPORT_LABELS: dict[SupportKind, str] = {
-    SupportKind.MENTAL_HEALTH: "Mental health",
-    SupportKind.SAFEGUARDING: "Safeguarding / vulnerable to pressure",
-    SupportKind.SOCIAL_WELFARE: "Social welfare",
-    SupportKind.OTHER: "Other support",
-}
-SOURCE_LABELS: dict[Source, str] = {
-    Source.DIRECT: "Seen or heard by the officer",
-    Source.REPORTED_BY_STAFF: "Reported by staff",
-    Source.REPORTED_BY_PRISONER: "Reported by a prisoner",
-    Source.DOCUMENT: "A document",
-}
-CONCERN_LABELS: dict[ConcernLevel, str] = {
-    ConcernLevel.LOW: "Low",
-    ConcernLevel.MEDIUM: "Medium",
-    ConcernLevel.HIGH: "High",
-}
-EVENT_LABELS: dict[EventKind, str] = {
-    EventKind.CLAIM: "Claimed",
-    EventKind.TAKE_OVER: "Taken over",
-    EventKind.DECISION: "Decision",
-    EventKind.SIGN_OFF: "Referral signed off",
-    EventKind.ADDENDUM: "Addendum",
-}
 # The queue's filter choices, as the URL spells them.
 STATUS_CHOICES = ("any", ItemState.UNCLAIMED, ItemState.CLAIMED, ItemState.AWAITING_SIGN_OFF,
                   ItemState.DUE_FOR_REVIEW)

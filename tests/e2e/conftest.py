@@ -13,8 +13,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from playwright.sync_api import Page, expect
 
+from app.db import unit_of_work
+from app.i18n.locales import Locale
+from app.models import User
 from tests.conftest import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +49,8 @@ def _up(url: str) -> bool:
 def app_server(database):
     port = _free_port()
     env = {**os.environ, "WINGWATCH_PORT": str(port), "WINGWATCH_DEMO": "1",
-           "WINGWATCH_DATA_DIR": str(DATA_DIR), "WINGWATCH_DATABASE_URL": database}
+           "WINGWATCH_DATA_DIR": str(DATA_DIR), "WINGWATCH_DATABASE_URL": database,
+           "WINGWATCH_PSEUDO_LOCALE": "1"}
     if redis_url := os.environ.get("WINGWATCH_TEST_REDIS_URL"):
         # Scale-out shape: Reflex state in Redis, two backend workers behind one port.
         env.update(WINGWATCH_REDIS_URL=redis_url, GRANIAN_WORKERS="2")
@@ -73,6 +78,20 @@ def app_server(database):
 @pytest.fixture(scope="session")
 def base_url(app_server):
     return app_server
+
+
+def speaks(username: str, locale: Locale) -> None:
+    """Sets a demo account's language, as the account's own header switch would."""
+    with unit_of_work() as db:
+        db.execute(update(User).where(User.username == username).values(locale=locale.value))
+
+
+@pytest.fixture(autouse=True)
+def demo_accounts_in_english(database):
+    """The demo accounts each speak a language of the region; a journey that is not about
+    languages reads its pages in English (the language tests set the one they need)."""
+    with unit_of_work() as db:
+        db.execute(update(User).values(locale=Locale.EN.value))
 
 
 @pytest.fixture(scope="session")

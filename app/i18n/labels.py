@@ -1,0 +1,96 @@
+"""The words for each code of the vocabulary (app/vocabulary.py), as message ids.
+
+One table per enum; a view renders a label in the reader's language with `label(messages, code)`
+and the island gets the same tables in its language (python -m app.i18n export), so a code has
+one name everywhere. Colours and badges are keyed by the code, never by these words.
+tests/test_vocabulary.py checks that every code has one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+from app.i18n.messages import Messages, N_
+from app.vocabulary import (
+    ConcernLevel,
+    EventKind,
+    ItemState,
+    ObservationStatus,
+    Outcome,
+    Role,
+    Source,
+    SupportKind,
+)
+
+ROLE_LABELS: Final[dict[Role, str]] = {
+    Role.OFFICER: N_("Officer"),
+    Role.TREATMENT: N_("Treatment staff"),
+    Role.SECURITY_HEAD: N_("Security head"),
+    Role.ADMIN: N_("Administrator"),
+}
+STATE_LABELS: Final[dict[ItemState, str]] = {
+    ItemState.UNCLAIMED: N_("Unclaimed"),
+    ItemState.CLAIMED: N_("Claimed"),
+    ItemState.DUE_FOR_REVIEW: N_("Monitoring review due"),
+    ItemState.AWAITING_SIGN_OFF: N_("Awaiting sign-off"),
+    ItemState.MONITORING: N_("Monitoring"),
+    ItemState.CLOSED: N_("Closed"),
+}
+OUTCOME_LABELS: Final[dict[Outcome, str]] = {
+    Outcome.NO_FURTHER_ACTION: N_("No further action"),
+    Outcome.MONITOR: N_("Monitor"),
+    Outcome.REFER_ASSESSMENT: N_("Refer for risk and needs assessment"),
+    Outcome.REFER_SUPPORT: N_("Refer to other support"),
+}
+SUPPORT_LABELS: Final[dict[SupportKind, str]] = {
+    SupportKind.MENTAL_HEALTH: N_("Mental health"),
+    SupportKind.SAFEGUARDING: N_("Safeguarding / vulnerable to pressure"),
+    SupportKind.SOCIAL_WELFARE: N_("Social welfare"),
+    SupportKind.OTHER: N_("Other support"),
+}
+# How a screener reads where an observation came from ...
+SOURCE_LABELS: Final[dict[Source, str]] = {
+    Source.DIRECT: N_("Seen or heard by the officer"),
+    Source.REPORTED_BY_STAFF: N_("Reported by staff"),
+    Source.REPORTED_BY_PRISONER: N_("Reported by a prisoner"),
+    Source.DOCUMENT: N_("A document"),
+}
+# ... and how the officer says it on the form.
+SOURCE_CHOICES: Final[dict[Source, str]] = {
+    Source.DIRECT: N_("I saw or heard it"),
+    Source.REPORTED_BY_STAFF: N_("Reported by staff"),
+    Source.REPORTED_BY_PRISONER: N_("Reported by a prisoner"),
+    Source.DOCUMENT: N_("A document"),
+}
+CONCERN_LABELS: Final[dict[ConcernLevel, str]] = {
+    ConcernLevel.LOW: N_("Low"),
+    ConcernLevel.MEDIUM: N_("Medium"),
+    ConcernLevel.HIGH: N_("High"),
+}
+EVENT_LABELS: Final[dict[EventKind, str]] = {
+    EventKind.CLAIM: N_("Claimed"),
+    EventKind.TAKE_OVER: N_("Taken over"),
+    EventKind.DECISION: N_("Decision"),
+    EventKind.SIGN_OFF: N_("Referral signed off"),
+    EventKind.ADDENDUM: N_("Addendum"),
+}
+OBSERVATION_STATUS_LABELS: Final[dict[ObservationStatus, str]] = {
+    ObservationStatus.RECEIVED: N_("Received"),
+    ObservationStatus.FLAGGED: N_("Flagged for screening"),
+    ObservationStatus.SCREENED: N_("Screened"),
+}
+
+
+def label(messages: Messages, table: dict, code: StrEnum | str) -> str:
+    """The words for `code` in the reader's language; an unknown code is shown as itself."""
+    msgid = table.get(code)
+    return messages.t(msgid) if msgid else str(code)
+
+
+def island_labels(messages: Messages) -> dict[str, dict[str, str]]:
+    """The tables the capture island shows, in one language."""
+    def words(table: dict) -> dict[str, str]:
+        return {code.value: messages.t(msgid) for code, msgid in table.items()}
+    return {"source": words(SOURCE_CHOICES), "concern": words(CONCERN_LABELS),
+            "status": words(OBSERVATION_STATUS_LABELS), "role": words(ROLE_LABELS)}

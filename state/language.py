@@ -1,0 +1,90 @@
+"""The language the pages speak: the signed-in user's locale, or before sign-in the device's.
+
+The pages' words are one dictionary (message id → text in this locale) that components read
+through components/words.t, so a page's text changes with the locale without a rebuild; texts
+with numbers, dates or names in them are rendered on the server, through `messages(state)`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from http.cookies import CookieError, SimpleCookie
+from types import MappingProxyType
+
+import reflex as rx
+from babel import Locale as BabelLocale
+from babel import negotiate_locale
+
+from app.i18n.locales import DEFAULT, ENDONYMS, SPOKEN, Locale
+from app.i18n.messages import Messages, every_text
+from app.settings import get_settings
+from app.vocabulary import parse
+
+DEVICE_COOKIE = "wingwatch_lang"  # set by assets/wingwatch.js: the language chosen on this device
+
+
+@cache
+def _words(locale: Locale) -> MappingProxyType:
+    return MappingProxyType({msgid: text for msgid, text in every_text(locale).items()
+                             if isinstance(text, str)})
+
+
+def offered() -> list[list[str]]:
+    """[code, endonym] of each locale a user may pick (the pseudo-locale only in tests)."""
+    locales = (*SPOKEN, Locale.PSEUDO) if get_settings().pseudo_locale else SPOKEN
+    return [[locale.value, ENDONYMS[locale]] for locale in locales]
+
+
+def may_choose(code: object) -> Locale | None:
+    """The locale `code` names, if it is one a user may pick; None otherwise."""
+    locale = parse(Locale, code)
+    return locale if locale is not None and [locale.value, ENDONYMS[locale]] in offered() else None
+
+
+def device_locale(cookie_header: str, accept_language: str) -> Locale:
+    """Before sign-in: the language chosen on this device, else the browser's, else English."""
+    try:
+        morsel = SimpleCookie(cookie_header or "").get(DEVICE_COOKIE)
+    except CookieError:
+        morsel = None
+    chosen = may_choose(morsel.value) if morsel else None
+    if chosen is not None:
+        return chosen
+    asked = [part.split(";")[0].strip() for part in (accept_language or "").split(",")][:10]
+    found = negotiate_locale(asked, [locale.value for locale in SPOKEN], sep="-")
+    return parse(Locale, found) or _by_language(asked) or DEFAULT
+
+
+def _by_language(asked: list[str]) -> Locale | None:
+    """"sr-RS" or "sr" asks for Serbian: Cyrillic, as Serbia's official script is."""
+    for tag in asked:
+        try:
+            language = BabelLocale.parse(tag, sep="-").language
+        except (ValueError, TypeError):
+            continue
+        for locale in SPOKEN:
+            if locale.value.split("-")[0] == language:
+                return locale
+    return None
+
+
+class LanguageState(rx.State):
+    locale: str = ""
+    words: dict[str, str] = {}
+    choices: list[list[str]] = []
+
+
+async def speak(state: rx.State, locale: Locale) -> None:
+    """From now on the tab's pages speak `locale`."""
+    language = await state.get_state(LanguageState)
+    if language.locale != locale.value:
+        language.locale = locale.value
+        language.words = dict(_words(locale))
+    if not language.choices:
+        language.choices = offered()
+
+
+async def messages(state: rx.State) -> Messages:
+    """The tab's language, for texts rendered on the server (dates, counts, names)."""
+    language = await state.get_state(LanguageState)
+    return Messages(parse(Locale, language.locale) or DEFAULT, get_settings().zone)
