@@ -21,12 +21,14 @@ from app import policy
 from app.clock import utc_now
 from app.db import unit_of_work
 from app.runtime import session_cookie_name
-from app.services import screening, web_sessions
+from app.i18n.locales import Locale
+from app.services import accounts, screening, web_sessions
 from app.services.trend_report import Place
 from app.services.trends import week_of
 from app.views.screening import QueueFilters, start_of_day
 from app.views.trends import TrendFilters
 from state.identity import session_key
+from state.language import offered
 from state.login import LoginState
 from state.screening_case import PREFIX, ScreeningCaseState
 from state.screening_common import item_number
@@ -133,7 +135,9 @@ class StandIn(SimpleNamespace):
         defaults = {name: field.default_value() for name, field in state_class.get_fields().items()
                     if not name.startswith(("rx_", "router", "_", "is_hydrated"))}
         super().__init__(**{**defaults, **fields}, router=router)
-        self._class, self._session = state_class, SimpleNamespace(signal="")
+        # The shared states a handler asks for: the signal (ask_page) and the tab's language.
+        self._class = state_class
+        self._session = SimpleNamespace(signal="", locale="", words={}, choices=[])
 
     def __getattr__(self, name: str):
         member = getattr(self.__dict__["_class"], name)
@@ -289,6 +293,32 @@ def test_trend_exports_take_any_url(handler: str, query: dict[str, str]):
     run_handler(TrendsState, handler, page)
 
 
+LANGUAGE_CODES = st.sampled_from([locale.value for locale in Locale]) | anything | spiked
+
+
+@HANDLER_FUZZ
+@given(LANGUAGE_CODES)
+def test_the_sign_in_pages_language_choice_takes_any_argument(argument: object):
+    page = StandIn(LoginState, router())
+    run_handler(LoginState, "choose_language", page, argument)
+    assert page._session.locale in {"", *(code for code, _ in offered())}
+
+
+@HANDLER_FUZZ
+@given(LANGUAGE_CODES)
+def test_the_headers_language_switch_takes_any_argument(argument: object):
+    """A code on offer changes the account; anything else changes nothing."""
+    page = StandIn(SessionState, router(cookie_of("admin1")))
+    try:
+        run_handler(SessionState, "change_language", page, argument)
+        now = identity("admin1").locale.value
+        on_offer = isinstance(argument, str) and argument in {code for code, _ in offered()}
+        assert now == (argument if on_offer else "en")
+    finally:
+        with unit_of_work() as db:
+            accounts.set_locale(db, identity("admin1"), Locale.EN.value)
+
+
 # The filter handlers are fuzzed above with `anything`; these with the rest of the browser's input.
 FUZZED = {
     *(f"ScreeningCaseState.{name}" for name in CASE_ARGUMENTS),
@@ -300,6 +330,7 @@ FUZZED = {
     "TrendsState.filter_level", "TrendsState.filter_weeks", "TrendsState.filter_end",
     "TrendsState.export_csv", "TrendsState.print_view", "TrendsState.clear_filters",
     "SessionState.unlock", "SessionState.set_unlock_password", "LoginState.sign_in",
+    "LoginState.choose_language", "SessionState.change_language",
 }
 
 

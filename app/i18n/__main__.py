@@ -1,8 +1,8 @@
 """`python -m app.i18n extract|export|check`: keep the catalogues and the island's copy current.
 
-- extract: collect t(), tn() and N_() texts from the code (babel.cfg) into po/messages.pot, and
-  merge it into every hand-written .po (new texts empty, gone ones dropped). A translator then
-  fills the empty ones.
+- extract [locale ...]: collect t(), tn() and N_() texts from the code (babel.cfg) into
+  po/messages.pot, and merge it into every hand-written .po, or the named ones (new texts empty,
+  gone ones dropped). A translator then fills the empty ones.
 - export: write the capture island's texts per locale to assets/island/messages/, which the
   service worker keeps with the app shell so the capture page speaks offline.
 - check: exit 1 when the template or the island's copy is not what the code gives
@@ -75,12 +75,13 @@ def island_files() -> dict[Path, str]:
     return files
 
 
-def extract() -> None:
+def extract(only: list[str]) -> None:
+    """The template from the code, merged into the named locales' .po files (all if none)."""
     (PO_DIR / f"{DOMAIN}.pot").write_bytes(template_bytes())
     with (PO_DIR / f"{DOMAIN}.pot").open("rb") as handle:
         template = read_po(handle)
     for locale in Locale:
-        if not written_by_hand(locale):
+        if not written_by_hand(locale) or (only and locale.value not in only):
             continue
         path = po_path(locale)
         if path.exists():
@@ -113,7 +114,7 @@ def stale() -> list[str]:
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
     if command == "extract":
-        extract()
+        extract(argv[1:])
     elif command == "export":
         export()
     elif command == "check":
