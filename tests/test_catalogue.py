@@ -136,6 +136,9 @@ def test_public_dict_groups_indicators_under_categories(v1):
     flat = [i for c in public["categories"] for i in c["indicators"]]
     assert [i["code"] for i in flat] == list(v1.indicators)
     assert set(flat[0]) == {"code", "label", "guidance", "kind", "immediate"}
+    albanian = v1.to_public_dict("sq")
+    assert albanian["locale"] == "sq" and albanian["guidance"] == v1.text("sq", cat.TOP, "guidance")
+    assert albanian["categories"][0]["label"] == v1.text("sq", v1.categories[0].code)
 
 
 def test_catalogue_is_read_only(v1):

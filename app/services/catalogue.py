@@ -150,15 +150,19 @@ class Catalogue:
         """Category code of an indicator; KeyError if the code is not in this version."""
         return self.indicators[code].category
 
-    def to_public_dict(self) -> dict[str, Any]:
-        """What a tablet needs to show the form offline; the bootstrap API sends it as is."""
+    def to_public_dict(self, locale: str = "en") -> dict[str, Any]:
+        """What a tablet needs to show the form offline, in the officer's language; the
+        bootstrap API sends it as is."""
+        def say(code: str, part: Part = "label") -> str:
+            return self.text(locale, code, part)
         return {
             "version": self.version,
-            "guidance": self.guidance,
+            "locale": locale,
+            "guidance": say(TOP, "guidance"),
             "max_age_days": self.max_age_days,
             "categories": [
-                {"code": cat.code, "label": cat.label, "indicators": [
-                    {"code": i.code, "label": i.label, "guidance": i.guidance,
+                {"code": cat.code, "label": say(cat.code), "indicators": [
+                    {"code": i.code, "label": say(i.code), "guidance": say(i.code, "guidance"),
                      "kind": i.kind, "immediate": i.immediate}
                     for i in self.indicators.values() if i.category == cat.code]}
                 for cat in self.categories
