@@ -9,15 +9,20 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import BrowserContext, Page, Route, expect
 from sqlalchemy import update
 
 from app.db import unit_of_work
+from app.i18n.locales import Locale
 from app.models import WebSession
 from tests.e2e.capture_steps import (
+    ENGLISH,
+    FIRST_CATEGORY,
+    Island,
     authors,
+    occurred_at,
     open_capture,
     open_items_for,
     record,
@@ -25,8 +30,9 @@ from tests.e2e.capture_steps import (
     tablet_entries,
     unlock,
     waiting,
+    written_in,
 )
-from tests.e2e.conftest import ROOT, screenshot, sign_in
+from tests.e2e.conftest import ROOT, screenshot, sign_in, speaks
 
 
 def words() -> str:
@@ -62,9 +68,33 @@ def test_offline_entries_survive_reloads_and_reach_the_server_once(page: Page,
     assert set(open_items_for(ids).values()) == {1}
     page.get_by_role("link", name="My entries").click()
     rows = page.get_by_role("row")
-    expect(rows.filter(has_text="flagged")).to_have_count(1)
-    expect(rows.filter(has_text="sent")).to_have_count(2)
+    expect(rows.filter(has_text="Flagged for screening")).to_have_count(1)
+    expect(rows.filter(has_text="Received")).to_have_count(2)
+    expect(rows.filter(has_text=ENGLISH.category(FIRST_CATEGORY))).to_have_count(3)
     screenshot(page, "entries")
+
+
+def test_the_offline_journey_in_serbian_cyrillic(page: Page, context: BrowserContext):
+    speaks("officer1", Locale.SR_CYRL)
+    cyrl = Island(Locale.SR_CYRL)
+    open_capture(page, words=cyrl)
+    assert page.evaluate("document.documentElement.lang") == "sr-Cyrl"
+    context.set_offline(True)
+    record(page, words(), words=cyrl)  # up to the island's "Saved on this tablet", in sr-Cyrl
+    page.reload()
+    expect(waiting(page, 1, cyrl)).to_be_visible()
+    expect(page.get_by_text(cyrl.t("Offline"), exact=True)).to_be_visible()
+    # Offline the page knows the officer's language only from what the tablet remembered.
+    assert page.evaluate("document.documentElement.lang") == "sr-Cyrl"
+    screenshot(page, "capture-offline-sr-Cyrl")
+    [entry] = tablet_entries(page)
+    assert entry["locale"] == "sr-Cyrl"
+
+    context.set_offline(False)
+    page.get_by_role("button", name=cyrl.t("Send now")).click()
+    expect(waiting(page, 0, cyrl)).to_be_visible(timeout=30000)
+    assert stored_count([entry["id"]]) == 1
+    assert written_in(entry["id"]) == "sr-Cyrl"
 
 
 def test_an_entry_waiting_more_than_a_day_raises_a_warning(page: Page, context: BrowserContext):
@@ -151,10 +181,29 @@ def test_two_tabs_never_send_the_same_entry(page: Page, context: BrowserContext)
     assert stored_count(ids) == 3
 
 
-def test_a_rejected_entry_is_shown_with_the_reason_until_dismissed(page: Page):
+def test_the_form_refuses_a_time_in_the_future(page: Page):
     open_capture(page)
-    long_ago = (datetime.now() - timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")
-    record(page, words(), when=long_ago)
+    record(page, words(), when=datetime.now().astimezone() + timedelta(hours=2), saved=False)
+    expect(page.get_by_role("alert")).to_have_text('"When" cannot be in the future.')
+    assert tablet_entries(page) == []
+
+
+def test_the_time_chosen_is_the_instant_sent(page: Page):
+    open_capture(page)
+    when = (datetime.now().astimezone() - timedelta(days=2)).replace(second=0, microsecond=0)
+    record(page, words(), when=when)
+    expect(waiting(page, 0)).to_be_visible(timeout=30000)
+    [entry] = tablet_entries(page)
+    assert datetime.fromisoformat(entry["summary"]["occurred_at"]) == when
+    stored = occurred_at(entry["id"])
+    assert (stored if stored.tzinfo else stored.replace(tzinfo=UTC)) == when
+
+
+def test_a_rejected_entry_is_shown_with_the_reason_until_dismissed(page: Page):
+    # The tablet's clock is 40 days behind: to it the entry is new, to the server too old.
+    page.clock.install(time=datetime.now() - timedelta(days=40))
+    open_capture(page)
+    record(page, words())
     problems = page.get_by_role("region", name="Entries the server did not accept")
     expect(problems).to_contain_text("older than 30 days", timeout=30000)
     expect(waiting(page, 0)).to_be_visible()

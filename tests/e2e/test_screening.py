@@ -16,10 +16,14 @@ from sqlalchemy import func, select
 
 from app.clock import utc_now
 from app.db import unit_of_work
+from app.i18n.locales import Locale
+from app.i18n.messages import Messages
+from app.services.screening import MIN_REASON
 from app.models import AuditEntry, Prison, Prisoner, ScreeningEvent, ScreeningItem, User, Wing
 from app.services.passwords import hash_password
 from tests.e2e.capture_steps import open_capture, record, waiting
-from tests.e2e.conftest import TABLET, screenshot, sign_in
+from tests.e2e.conftest import TABLET, screenshot, sign_in, speaks
+from tests.e2e.untranslated import untranslated
 from tests.screening_data import flagged_item
 from tests.test_screening_views import ZONE
 
@@ -65,9 +69,10 @@ def screener_page(browser: Browser, base_url: str, username: str, viewport=TABLE
 
 
 def decide(page: Page, outcome: str, reason: str, review_on: str | None = None) -> None:
+    """Choose, give the reason, record; `review_on` is one of the offered days (ISO)."""
     page.get_by_role("radio", name=outcome).click()
     if review_on is not None:
-        page.get_by_label("Review date", exact=True).fill(review_on)
+        page.get_by_label("Review date", exact=True).select_option(review_on)
     page.get_by_label("Reason (at least").fill(reason)
     page.get_by_role("button", name="Record decision").click()
 
@@ -164,9 +169,8 @@ def test_bad_decisions_are_refused_with_a_message_and_record_nothing(
     before = event_count(item_id)
     decide(page, "No further action", "Too short.")
     expect(page.get_by_role("alert")).to_have_text("Give a reason of at least 20 characters.")
-    yesterday = (utc_now() - timedelta(days=1)).astimezone(ZONE).date().isoformat()
-    decide(page, "Monitor", REASON, review_on=yesterday)
-    expect(page.get_by_role("alert")).to_have_text("The review date must be in the future.")
+    decide(page, "Monitor", REASON)  # no review date chosen
+    expect(page.get_by_role("alert")).to_have_text("Monitoring needs a review date.")
     assert event_count(item_id) == before
     # The reason typed is still there to correct.
     expect(page.get_by_label("Reason (at least")).to_have_value(REASON)
@@ -244,11 +248,12 @@ def test_filters_and_search_live_in_the_url(browser: Browser, base_url: str):
 def test_monitor_and_support_referral_leave_the_queue(browser: Browser, base_url: str):
     monitored, referred = flagged_item(), flagged_item()
     page = screener_page(browser, base_url, "screener1")
-    in_a_month = (utc_now() + timedelta(days=30)).astimezone(ZONE).date()
+    in_four_weeks = (utc_now().astimezone(ZONE) + timedelta(weeks=4)).date()
     page.goto(f"/screening/{monitored}")
     page.get_by_role("button", name="Claim").click()
-    decide(page, "Monitor", REASON, review_on=in_a_month.isoformat())
-    expect(page.get_by_text(f"review on {in_a_month:%d %b %Y}").first).to_be_visible()
+    decide(page, "Monitor", REASON, review_on=in_four_weeks.isoformat())
+    said = Messages(Locale.EN, ZONE).day(in_four_weeks)  # "29 Dec 2026", as en-GB has it
+    expect(page.get_by_text(f"review on {said}").first).to_be_visible()
     expect(page.get_by_text("Being monitored")).to_be_visible()
 
     page.goto(f"/screening/{referred}")
@@ -259,10 +264,100 @@ def test_monitor_and_support_referral_leave_the_queue(browser: Browser, base_url
     expect(page.get_by_role("alert")).to_have_text("Choose the kind of support to refer to.")
     page.get_by_label("Kind of support").select_option(label="Mental health")
     page.get_by_role("button", name="Record decision").click()
-    expect(page.get_by_text("Decision: Refer to other support: Mental health")).to_be_visible()
+    expect(page.get_by_text("Decision: Refer to other support (Mental health)").first
+           ).to_be_visible()
 
     for item_id in (monitored, referred):
         page.goto(f"/screening?q={number_of(item_id)}")
         expect(page.get_by_role("searchbox", name="Name or number")).to_have_value(
             number_of(item_id))
         expect(page.get_by_role("article")).to_have_count(0)
+
+
+def test_the_case_and_a_decision_in_albanian(browser: Browser, base_url: str):
+    """screener1 works in Albanian: the page's words, the rule's sentence, the refusal and the
+    record all come from the sq catalogue; the reason is stored as written, marked Shqip."""
+    item_id = flagged_item(utc_now())
+    speaks("screener1", Locale.SQ)
+    sq = Messages(Locale.SQ, ZONE)
+    page = browser.new_context(base_url=base_url, viewport=TABLET).new_page()
+    sign_in(page, "screener1")
+    expect(page.get_by_role("heading", name=sq.t("Screening queue"))).to_be_visible()
+    page.goto(f"/screening/{item_id}")
+    expect(page.get_by_role("heading", name=sq.t("Why this was flagged"))).to_be_visible()
+    expect(page.get_by_text(sq.t("An officer flagged this observation for screening and gave a "
+                                 "reason (shown with the observation).")).first).to_be_visible()
+    expect(page.get_by_role("article")).to_contain_text(sq.t("Facts — what was seen or heard"))
+    page.get_by_role("button", name=sq.t("Claim"), exact=True).click()
+    expect(page.get_by_role("status").filter(has_text=sq.t("Claimed: this item is on your name."))
+           ).to_be_visible()
+
+    outcome = sq.t("No further action")
+    page.get_by_role("radio", name=outcome).click()
+    hint = sq.tn("Reason (at least {count} character): what you read and why this decision",
+                 "Reason (at least {count} characters): what you read and why this decision",
+                 MIN_REASON)
+    page.get_by_label(hint).fill("Shumë shkurt.")
+    page.get_by_role("button", name=sq.t("Record decision")).click()
+    expect(page.get_by_role("alert")).to_have_text(sq.tn(
+        "Give a reason of at least {count} character.",
+        "Give a reason of at least {count} characters.", MIN_REASON))
+    reason = "Lexova të gjitha shënimet: një grindje për telefonin, pa presion mbi të tjerët."
+    page.get_by_label(hint).fill(reason)
+    page.get_by_role("button", name=sq.t("Record decision")).click()
+    expect(page.get_by_role("status").filter(has_text=sq.t("Decision recorded."))).to_be_visible()
+    decided = sq.t("Decision: {outcome}", outcome=outcome)
+    expect(page.get_by_text(decided, exact=True).first).to_be_visible()
+    record = page.locator("div").filter(has_text=reason).last
+    expect(record).to_contain_text("Shqip")
+    expect(page.get_by_text(sq.t("This item is closed. A correction or a later note goes in "
+                                 "an addendum."))).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [TABLET, DESKTOP], ids=["tablet", "desktop"])
+def test_the_queue_and_the_case_hold_in_the_pseudo_locale(browser: Browser, base_url: str,
+                                                          viewport):
+    """40 % longer words: nothing clipped or overflowing, every target 44 px, no text left in
+    code; screenshots for a person to look at."""
+    item_id = flagged_item(utc_now())
+    speaks("screener2", Locale.PSEUDO)
+    page = browser.new_context(base_url=base_url, viewport=viewport).new_page()
+    sign_in(page, "screener2")
+    expect(page.locator("text=/⟦/").first).to_be_visible()
+    size = f"{viewport['width']}"
+    for path, name in ((f"/screening?q={number_of(item_id)}", "queue"),
+                       (f"/screening/{item_id}", "case")):
+        page.goto(path)
+        expect(page.get_by_role("article").first).to_be_visible()
+        if name == "case":
+            pseudo = Messages(Locale.PSEUDO, ZONE)
+            page.get_by_role("button", name=pseudo.t("Claim"), exact=True).click()
+            page.get_by_role("radio").nth(1).click()  # Monitor: the review date shows
+            expect(page.locator("#review-on")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        screenshot(page, f"pseudo-screening-{name}-{size}")
+        assert untranslated(page) == [], (path, untranslated(page))
+        assert _overflowing(page) == [], path
+        assert _small_targets(page) == [], path
+
+
+def _overflowing(page: Page) -> list[str]:
+    """Buttons and badges whose text does not fit, and anything wider than the page."""
+    return page.evaluate("""() => {
+        const out = [];
+        for (const el of document.querySelectorAll('button, .rt-Badge, select')) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0) continue;
+            if (el.scrollWidth > el.clientWidth + 1) out.push('clipped: ' + el.textContent);
+            if (r.right > document.documentElement.clientWidth + 1)
+                out.push('off the page: ' + el.textContent);
+        }
+        return out;
+    }""")
+
+
+def _small_targets(page: Page) -> list[str]:
+    return page.evaluate("""() => Array.from(document.querySelectorAll(
+            'main button, main select, main input:not([type=radio]):not([type=checkbox]), main a[href] button'))
+        .filter(el => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().height < 44)
+        .map(el => (el.textContent || el.id) + ': ' + el.getBoundingClientRect().height)""")

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel import dates
 from playwright.sync_api import Page
 from sqlalchemy import select
 
 from app.db import unit_of_work
-from app.i18n.locales import ENDONYMS
+from app.i18n.locales import ENDONYMS, Locale
+from app.i18n.messages import Messages, placeholders, read_catalog
 from app.models import Prison, Prisoner, User, Wing
 
+ZONE = ZoneInfo("Europe/Belgrade")
 BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
 WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -77,3 +80,19 @@ def untranslated(page: Page) -> list[str]:
         if WORD.search(rest):
             left.append(text.strip())
     return sorted(set(left))
+
+
+@cache
+def _english_only(locale: Locale) -> frozenset[str]:
+    """The catalogue's English texts whose translation in `locale` says something else."""
+    english, other = Messages(Locale.EN, ZONE), Messages(locale, ZONE)
+    return frozenset(message.id for message in read_catalog(Locale.EN)
+                     if isinstance(message.id, str) and message.id
+                     and WORD.search(message.id) and other.t(message.id) != english.t(message.id)
+                     and not placeholders(message.id))
+
+
+def english_left(page: Page, locale: Locale) -> list[str]:
+    """The page's visible texts that are a catalogue text still in English."""
+    return sorted({text.strip() for text in page.evaluate(READ_PAGE)
+                   if text.strip() in _english_only(locale)})
