@@ -1,6 +1,8 @@
 """The trends page's parts: number tiles, charts and the table of the same numbers beneath each.
 
-Plain functions of the view's data (app/views/trends.py); no state, no session.
+Plain functions of the view's data (app/views/trends.py); no state, no session. The view's
+chart points have plain keys ("concern", "current"); each series gets its name here, in the
+tab's language, so the legend and the tooltip speak it too.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.views.trends import Table, Tile
+from components.words import t
 
 CONCERN = rx.color("tomato", 9)
 PROTECTIVE = rx.color("grass", 9)
@@ -24,7 +27,7 @@ def tile(item: Tile) -> rx.Component:
             rx.cond(item.note != "", rx.text(item.note, size="1", color=rx.color("gray", 11))),
             spacing="1",
         ),
-        width="100%",
+        width="100%", min_width="0", overflow_wrap="anywhere",
     )
 
 
@@ -48,7 +51,8 @@ def data_table(table: rx.Var[Table]) -> rx.Component:
     )
 
 
-def section(title: str, note: str, *content: rx.Component) -> rx.Component:
+def section(title: rx.Var[str], note: rx.Var[str] | str, *content: rx.Component
+            ) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(title, size="4", as_="h2"),
@@ -56,7 +60,7 @@ def section(title: str, note: str, *content: rx.Component) -> rx.Component:
             *content,
             spacing="3", width="100%",
         ),
-        width="100%", class_name="ww-trend-section",
+        width="100%", min_width="0", class_name="ww-trend-section",
     )
 
 
@@ -68,54 +72,59 @@ def _axes(x_key: str) -> list[rx.Component]:
                            interval="preserveStartEnd"),
         rx.recharts.y_axis(allow_decimals=False, width=48, font_size=12),
         rx.recharts.graphing_tooltip(),
-        rx.recharts.legend(),
     ]
 
 
-def weekly_chart(data: rx.Var[list[dict]]) -> rx.Component:
-    return rx.recharts.bar_chart(
-        rx.recharts.bar(data_key="Concern", stack_id="kind", fill=CONCERN),
-        rx.recharts.bar(data_key="Protective", stack_id="kind", fill=PROTECTIVE),
-        *_axes("week"),
-        data=data, width="100%", height=CHART_HEIGHT,
+def _chart(series: list[tuple[str, rx.Var[str], str]], *parts: rx.Component,
+           **props) -> rx.Component:
+    """A bar chart with its legend. The legend is ours, in HTML: recharts' own labels each
+    swatch "… legend icon" in English for screen readers. The chart itself is hidden from
+    them (and out of the tab order): the table beneath it reads the same numbers out."""
+    bars = [rx.recharts.bar(data_key=key, name=name, fill=colour, **props.pop("bar", {}))
+            for key, name, colour in series]
+    return rx.vstack(
+        rx.box(rx.recharts.bar_chart(*bars, *parts, width="100%",
+                                     custom_attrs={"accessibilityLayer": False}, **props),
+               aria_hidden="true", width="100%"),
+        rx.flex(*[rx.hstack(rx.box(width="12px", height="12px", background=colour,
+                                   border_radius="2px", flex_shrink="0"),
+                            rx.text(name, size="2"), spacing="2", align="center")
+                  for _, name, colour in series],
+                gap="8px 16px", wrap="wrap", justify="center", width="100%"),
+        spacing="2", width="100%",
     )
+
+
+def weekly_chart(data: rx.Var[list[dict]]) -> rx.Component:
+    return _chart([("concern", t("Concern"), CONCERN), ("protective", t("Protective"),
+                                                         PROTECTIVE)],
+                  *_axes("week"), bar={"stack_id": "kind"}, data=data, height=CHART_HEIGHT)
 
 
 def flags_chart(data: rx.Var[list[dict]]) -> rx.Component:
-    return rx.recharts.bar_chart(
-        rx.recharts.bar(data_key="Flagged", fill=FLAGGED),
-        *_axes("week"),
-        data=data, width="100%", height=CHART_HEIGHT,
-    )
+    return _chart([("flagged", t("Flagged"), FLAGGED)], *_axes("week"), data=data,
+                  height=CHART_HEIGHT)
 
 
 def wing_chart(data: rx.Var[list[dict]]) -> rx.Component:
-    return rx.recharts.bar_chart(
-        rx.recharts.bar(data_key="Concern", fill=CONCERN),
-        rx.recharts.bar(data_key="Protective", fill=PROTECTIVE),
-        *_axes("wing"),
-        data=data, width="100%", height=CHART_HEIGHT,
-    )
+    return _chart([("concern", t("Concern"), CONCERN), ("protective", t("Protective"),
+                                                         PROTECTIVE)],
+                  *_axes("wing"), data=data, height=CHART_HEIGHT)
 
 
 def category_chart(data: rx.Var[list[dict]]) -> rx.Component:
     """Horizontal bars: eleven category names read better down the side than under bars."""
-    return rx.recharts.bar_chart(
-        rx.recharts.bar(data_key="Previous period", fill=PREVIOUS),
-        rx.recharts.bar(data_key="This period", fill=CONCERN),
+    return _chart(
+        [("previous", t("Previous period"), PREVIOUS), ("current", t("This period"), CONCERN)],
         rx.recharts.cartesian_grid(stroke_dasharray="3 3", horizontal=False),
         rx.recharts.x_axis(type_="number", allow_decimals=False, font_size=12),
         rx.recharts.y_axis(data_key="category", type_="category", width=160, font_size=12,
                            interval=0),
         rx.recharts.graphing_tooltip(),
-        rx.recharts.legend(),
-        data=data, layout="vertical", width="100%", height=460,
+        data=data, layout="vertical", height=460,
     )
 
 
 def outcome_chart(data: rx.Var[list[dict]]) -> rx.Component:
-    return rx.recharts.bar_chart(
-        rx.recharts.bar(data_key="Decisions", fill=rx.color("accent", 9)),
-        *_axes("outcome"),
-        data=data, width="100%", height=CHART_HEIGHT,
-    )
+    return _chart([("decisions", t("Decisions"), rx.color("accent", 9))], *_axes("outcome"),
+                  data=data, height=CHART_HEIGHT)

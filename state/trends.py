@@ -1,23 +1,34 @@
 """The trends page's state: aggregates for the URL's filters, small counts already withheld.
 
-Only `TrendsView` (strings and chart points made by app/views/trends.py) reaches the browser;
-the exact counts stay in the handler's local variables.
+Only `TrendsView` (strings and chart points made by app/views/trends.py, in the tab's language)
+reaches the browser; the exact counts stay in the handler's local variables.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import reflex as rx
 
 from app.clock import utc_now
+from app.i18n.messages import Messages
 from app.runtime import transaction
 from app.services import catalogue, trend_report, trends
 from app.services.accounts import Identity
 from app.services.trend_report import Place
-from app.views.trends import TrendFilters, TrendsView, period_weeks, to_csv, trends_view
-from state.forms import form_text
+from app.views.suppression import Figures
+from app.views.trends import (
+    THIS_WEEK,
+    TrendFilters,
+    TrendsView,
+    end_choices,
+    period_weeks,
+    to_csv,
+    trends_view,
+)
 from state.identity import current_identity
+from state.language import messages
 from state.screening_common import local_zone
 from state.session import ask_page
 
@@ -27,8 +38,9 @@ ROUTE = "/trends"
 class TrendsState(rx.State):
     view: TrendsView = TrendsView()
     prisons: list[list[str]] = []  # [code, name]
-    wings: list[str] = []  # the chosen prison's wing codes
+    wings: list[list[str]] = []  # the chosen prison's wings: [code, name]
     categories: list[list[str]] = []  # [code, label]
+    ends: list[list[str]] = []  # [Monday or THIS_WEEK, the week's days]
     prison: str = ""
     wing: str = ""
     category: str = ""
@@ -38,18 +50,22 @@ class TrendsState(rx.State):
     notice: str = ""  # says an export was logged
 
     @rx.event
-    def load(self):
+    async def load(self):
         who = current_identity(self.router.headers.cookie)
         if who is not None:
-            self._refresh(who)
+            self._refresh(who, await messages(self))
 
-    def _refresh(self, who: Identity) -> None:
-        filters, places, self.view = _build(who, self._query())
+    def _refresh(self, who: Identity, words: Messages) -> None:
+        filters, places, self.view = _build(who, self._query(), Figures(words))
         self.notice = ""
         self.prisons = [list(p) for p in sorted({(p.prison_code, p.prison_name)
                                                  for p in places})]
-        self.wings = [p.wing_code for p in places if p.prison_code == filters.prison]
-        self.categories = [[code, label] for code, label in _category_labels().items()]
+        self.wings = [[p.wing_code, words.t("Wing {wing}", wing=p.wing_code)]
+                      for p in places if p.prison_code == filters.prison]
+        locale = words.locale.value
+        self.categories = [[c.code, f"{c.code} {catalogue.current().text(locale, c.code)}"]
+                           for c in catalogue.current().categories]
+        self.ends = end_choices(words, _this_week(), filters.end)
         self.prison, self.wing, self.category = filters.prison, filters.wing, filters.category
         self.level, self.weeks, self.end = filters.level, str(filters.weeks), filters.end
 
@@ -83,39 +99,52 @@ class TrendsState(rx.State):
         return self._show(weeks=period_weeks(str(weeks)))
 
     @rx.event
-    def filter_end(self, form_data: dict):
-        return self._show(end=form_text(form_data, "end"))
+    def filter_end(self, end: str):
+        """A week from the list; anything else the URL's parsing turns into 'this week'."""
+        return self._show(end="" if end == THIS_WEEK else str(end))
 
     @rx.event
     def clear_filters(self):
         return rx.redirect(ROUTE, replace=True)
 
     @rx.event
-    def export_csv(self):
-        exported = self._export("csv", "CSV downloaded.")
+    async def export_csv(self):
+        words = await messages(self)
+        # Plain digits and ISO dates in the file, the words in the reader's language.
+        exported = self._export("csv", Figures(words, plain=True),
+                                words.t("CSV downloaded. It is recorded in the audit log."))
         if exported is not None:
             filters, view = exported
-            return rx.download(data=to_csv(view), filename=f"wingwatch-trends-{filters.weeks}w"
-                                                          f"-{filters.end or 'this-week'}.csv")
+            return rx.download(data=to_csv(view), mime_type="text/csv;charset=utf-8",
+                               filename=f"wingwatch-trends-{filters.weeks}w"
+                                        f"-{filters.end or 'this-week'}.csv")
+        return None
 
     @rx.event
     async def print_view(self):
-        if self._export("print", "Print view opened.") is not None:
+        words = await messages(self)
+        if self._export("print", Figures(words),
+                        words.t("Print view opened. It is recorded in the audit log.")):
             await ask_page(self, "print")
 
-    def _export(self, what: str, done: str) -> tuple[TrendFilters, TrendsView] | None:
+    def _export(self, what: str, figures: Figures, done: str
+                ) -> tuple[TrendFilters, TrendsView] | None:
         """Made afresh from the URL's filters, not from what the browser holds, and audited."""
         who = current_identity(self.router.headers.cookie)
         if who is None:
             return None
-        filters, _, view = _build(who, self._query())
+        filters, _, view = _build(who, self._query(), figures)
         with transaction() as db:
             trend_report.log_export(db, who, what, filters.to_url(ROUTE), utc_now())
-        self.notice = f"{done} It is recorded in the audit log."
+        self.notice = done
         return filters, view
 
 
-def _build(who: Identity, query: dict[str, str]
+def _this_week() -> date:
+    return trends.week_of(utc_now(), local_zone())
+
+
+def _build(who: Identity, query: dict[str, str], figures: Figures
            ) -> tuple[TrendFilters, list[Place], TrendsView]:
     """The view for this security head. The URL's filters only ever name their own prisons
     and wings: anything else falls back to 'all of yours' (TrendFilters.from_query)."""
@@ -123,11 +152,11 @@ def _build(who: Identity, query: dict[str, str]
     this_week = trends.week_of(now, zone)
     with transaction() as db:
         places = trend_report.places(db, who)
-        filters = TrendFilters.from_query(query, places, _category_labels(), this_week)
+        filters = TrendFilters.from_query(query, places, _category_codes(), this_week)
         report = trend_report.report(db, places, filters.for_report(places, this_week), now,
                                      zone)
-    return filters, places, trends_view(report, places, catalogue.current(), filters)
+    return filters, places, trends_view(report, places, catalogue.current(), filters, figures)
 
 
-def _category_labels() -> dict[str, str]:
+def _category_codes() -> dict[str, str]:
     return {c.code: c.label for c in catalogue.current().categories}

@@ -9,14 +9,14 @@ the test fails if the view forgets one.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.i18n.locales import Locale
+from app.i18n.messages import Messages
 from app.services import catalogue
 from app.services.trend_report import (
     CategoryCount,
@@ -27,7 +27,10 @@ from app.services.trend_report import (
     WeekCount,
     WingCount,
 )
+from app.views.suppression import Figures
 from app.views.trends import TrendFilters, TrendsView, to_csv, trends_view
+from tests.test_screening_views import ZONE
+from tests.test_trends_views import csv_rows
 
 THIS_WEEK = date(2026, 11, 16)
 
@@ -77,7 +80,8 @@ def build(case: Case) -> tuple[TrendsView, Report]:
               CategoryCount("C11", "protective", sum(w.protective for w in by_week), 8)],
         risers=[], screening=ScreeningSummary(open_now=0, awaiting_decision=0, overdue=0))
     view = trends_view(report, places, catalogue.current(),
-                       TrendFilters(prison="DPC", category=category or "", weeks=12))
+                       TrendFilters(prison="DPC", category=category or "", weeks=12),
+                       Figures(Messages(Locale.EN, ZONE)))
     return view, report
 
 
@@ -139,14 +143,14 @@ def test_charts_shares_and_changes_follow_the_tables(case: Case):
     view, _ = build(case)
     for row, flags, point in zip(view.weekly.rows, view.flags.rows, view.weekly_chart,
                                  strict=True):
-        assert [point["Concern"], point["Protective"], point["Flagged"]] == [
+        assert [point["concern"], point["protective"], point["flagged"]] == [
             number(row[1]), number(row[2]), number(flags[2])]
         if flags[3] != "–":  # a share and one of its two counts would give the other
             assert number(flags[1]) is not None and number(flags[2]) is not None
     for row, point in zip(view.wings.rows, view.wing_chart, strict=True):
-        assert [point["Concern"], point["Protective"]] == [number(row[1]), number(row[2])]
+        assert [point["concern"], point["protective"]] == [number(row[1]), number(row[2])]
     for row, point in zip(view.categories.rows, view.category_chart, strict=True):
-        assert [point["This period"], point["Previous period"]] == [number(row[2]),
+        assert [point["current"], point["previous"]] == [number(row[2]),
                                                                    number(row[3])]
         if row[4] != "–":
             assert number(row[2]) is not None and number(row[3]) is not None
@@ -159,7 +163,7 @@ def test_charts_shares_and_changes_follow_the_tables(case: Case):
 @given(cases())
 def test_the_csv_carries_the_views_tables(case: Case):
     view, _ = build(case)
-    rows = list(csv.reader(io.StringIO(to_csv(view))))
+    rows = csv_rows(to_csv(view))
     for table in view.tables():
         start = rows.index(table.headers)
         assert rows[start + 1:start + 1 + len(table.rows)] == table.rows

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import asdict
 from datetime import date, timedelta
 
+import pytest
+
+from app.i18n.locales import Locale
+from app.i18n.messages import Messages
 from app.services import catalogue
 from app.services.trend_report import (
     CategoryCount,
@@ -19,9 +24,13 @@ from app.services.trend_report import (
     WeekCount,
     WingCount,
 )
-from app.views.trends import TrendFilters, to_csv, trends_view
+from app.views.suppression import Figures
+from app.views.trends import THIS_WEEK as THIS_WEEK_CHOICE
+from app.views.trends import TrendFilters, end_choices, to_csv, trends_view
+from tests.test_screening_views import ZONE
 
 THIS_WEEK = date(2026, 11, 16)
+ENGLISH = Figures(Messages(Locale.EN, ZONE))
 PLACES = [Place("p1", "DPC", "Demo Penitentiary Centre", "w1", "A"),
           Place("p1", "DPC", "Demo Penitentiary Centre", "w2", "B"),
           Place("p2", "KPZ", "Other prison", "w3", "A")]
@@ -44,6 +53,12 @@ def small_numbers_report() -> Report:
     )
 
 
+def csv_rows(data: bytes) -> list[list[str]]:
+    """The file as Excel reads it: UTF-8 with its byte order mark."""
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
 def _strings_and_numbers(value):
     if isinstance(value, dict):
         for item in value.values():
@@ -57,7 +72,7 @@ def _strings_and_numbers(value):
 
 def test_counts_from_1_to_4_never_leave_the_server():
     view = trends_view(small_numbers_report(), PLACES, catalogue.current(),
-                       TrendFilters(prison="DPC"))
+                       TrendFilters(prison="DPC"), ENGLISH)
     values = list(_strings_and_numbers(asdict(view)))
     assert not [v for v in values if isinstance(v, int) and not isinstance(v, bool)
                 and 1 <= v <= 4]
@@ -82,28 +97,28 @@ def test_a_small_count_cannot_be_worked_out_from_its_row_or_column():
                                       WeekCount(THIS_WEEK, concern=20, protective=30)],
                     wings=[WingCount("w1", 29, 33)], categories=[], risers=[],
                     screening=ScreeningSummary(open_now=0, awaiting_decision=0, overdue=0))
-    view = trends_view(report, PLACES, catalogue.current(), TrendFilters(prison="DPC"))
+    view = trends_view(report, PLACES, catalogue.current(), TrendFilters(prison="DPC"), ENGLISH)
     # the next smallest in the row goes, then in each column the smallest that keeps it hidden
     assert [row[1:] for row in view.weekly.rows] == [["–", "<5", "12"], ["–", "–", "50"]]
     assert [(t.label, t.value) for t in view.tiles[:3]] == [
         ("Observations", "62"), ("Concern", "29"), ("Protective", "33")]
-    assert view.weekly_chart[1]["Protective"] is None  # the chart withholds what the table does
+    assert view.weekly_chart[1]["protective"] is None  # the chart withholds what the table does
     assert [row[1:] for row in view.wings.rows] == [["29", "33"], ["0", "0"]]  # zeros stay
 
 
 def test_the_weekly_chart_leaves_a_gap_where_a_count_is_small():
     view = trends_view(small_numbers_report(), PLACES, catalogue.current(),
-                       TrendFilters(prison="DPC"))
-    assert view.weekly_chart[0] == {"week": "2 Nov", "Concern": None, "Protective": 0,
-                                    "Flagged": None}
+                       TrendFilters(prison="DPC"), ENGLISH)
+    assert view.weekly_chart[0] == {"week": "2 Nov", "concern": None, "protective": 0,
+                                    "flagged": None}
     assert [row[0] for row in view.wings.rows] == ["Wing A", "Wing B"]  # wings of the prison
 
 
 def test_the_csv_is_the_page_with_its_filters():
     view = trends_view(small_numbers_report(), PLACES, catalogue.current(),
-                       TrendFilters(prison="DPC", weeks=26))
-    rows = list(csv.reader(io.StringIO(to_csv(view))))
-    assert rows[0][1].startswith("Demo Penitentiary Centre · all wings")
+                       TrendFilters(prison="DPC", weeks=26), ENGLISH)
+    rows = csv_rows(to_csv(view))
+    assert rows[0][1].startswith("Demo Penitentiary Centre · All wings")
     assert ["Observations per week"] in rows and ["Week of", "Concern", "Protective", "All"] in rows
     assert not {cell for row in rows for cell in row} & {"1", "2", "3", "4"}
 
@@ -131,3 +146,107 @@ def test_what_the_page_does_not_offer_falls_back_to_everything():
                                    THIS_WEEK) == TrendFilters(prison="DPC", wing="A")
     assert TrendFilters.from_query({"end": "2026-11-11"}, one_prison, labels,
                                    THIS_WEEK).end == "2026-11-09"  # the Monday of that week
+
+
+# --- in the reader's language (issue 10) --------------------------------------------------
+
+
+def big_numbers_report() -> Report:
+    """Counts over a thousand, so the locale's digit grouping shows."""
+    f = Filters(last_week=THIS_WEEK, weeks=2, prison_id="p1")
+    return Report(
+        filters=f,
+        weeks=[WeekCount(f.first_week, concern=1234, protective=600, flagged=300),
+               WeekCount(THIS_WEEK, concern=2000, protective=800, flagged=700)],
+        wings=[WingCount("w1", 3234, 1400)],
+        categories=[CategoryCount("C01", "concern", 3234, 1000),
+                    CategoryCount("C11", "protective", 1400, 1500)],
+        risers=[IndicatorRise("C01.1", "C01", 1500, 200)],
+        screening=ScreeningSummary(open_now=12, awaiting_decision=7, overdue=5, decided=40,
+                                   within_target=30, median_hours=20.4, p90_hours=1.0),
+        outcomes={"monitor": 25, "refer_assessment": 15},
+    )
+
+
+def view_in(locale: Locale, *, plain: bool = False):
+    return trends_view(big_numbers_report(), PLACES, catalogue.current(),
+                       TrendFilters(prison="DPC", level="high"),
+                       Figures(Messages(locale, ZONE), plain=plain))
+
+
+@pytest.mark.parametrize(("locale", "thousands", "week"), [
+    (Locale.EN, "1,234", "9 Nov 2026"),
+    (Locale.MK, "1.234", "9 ное. 2026\u202fг."),
+    (Locale.SQ, "1\xa0234", "9 nën 2026"),
+    (Locale.SR_CYRL, "1.234", "9. 11. 2026."),
+], ids=str)
+def test_numbers_and_dates_are_written_as_the_readers_locale_writes_them(
+        locale: Locale, thousands: str, week: str):
+    view = view_in(locale)
+    assert view.weekly.rows[0][:2] == [week, thousands]  # never 11/2/2026, never 1234 in mk
+    words = Messages(locale, ZONE)
+    assert view.flags.rows[0][3] == words.percent(300 / 1834)  # 16 %, spaced as the locale does
+    assert view.categories.rows[0][-1] == "+" + words.number(2234)
+    assert view.categories.rows[-1][-1] == words.number(-100)
+    assert dict(view.screening.rows)[words.t("Median time to first decision")] == words.tn(
+        "{count} hour", "{count} hours", 20)
+
+
+@pytest.mark.parametrize("locale", [Locale.MK, Locale.SR_CYRL, Locale.PSEUDO], ids=str)
+def test_every_word_of_the_view_is_the_readers_language(locale: Locale):
+    words = Messages(locale, ZONE)
+    view = view_in(locale)
+    assert view.weekly.title == words.t("Observations per week")
+    assert view.weekly.headers == [words.t(h) for h in ("Week of", "Concern", "Protective", "All")]
+    assert [t.label for t in view.tiles] == [words.t(h) for h in (
+        "Observations", "Concern", "Protective", "Flagged")]
+    assert view.tiles[0].note == words.tn("{count} week", "{count} weeks", 2)
+    # indicator and category names from the catalogue in the reader's locale
+    assert view.categories.rows[0][:2] == [catalogue.current().text(locale.value, "C01"),
+                                           words.t("Concern")]
+    assert view.risers.rows[0][:2] == [catalogue.current().text(locale.value, "C01.1"),
+                                       words.t("Support for violence")]
+    assert view.category_chart[0]["category"] == words.t("Support for violence")
+    assert [point["outcome"] for point in view.outcome_chart] == [
+        words.t("Monitor"), words.t("Refer for risk and needs assessment")]
+    assert view.scope == " · ".join(["Demo Penitentiary Centre", words.t("All wings"),
+                                     words.t("All categories"),
+                                     words.t("Concern level: {level}", level=words.t("High"))])
+    assert view.period == words.tn(
+        "{count} week: {first} to {last}, compared with the week before",
+        "{count} weeks: {first} to {last}, compared with the {count} weeks before", 2,
+        first=words.day(date(2026, 11, 9)), last=words.day(date(2026, 11, 22)))
+
+
+def test_in_the_pseudo_locale_no_english_is_left_in_the_view():
+    """Every text is bracketed; what is left outside brackets is data: numbers, dates, names."""
+    view = view_in(Locale.PSEUDO)
+    texts = [v for v in _strings_and_numbers(asdict(view)) if isinstance(v, str)]
+    names = {"Demo", "Penitentiary", "Centre", "Nov"}  # a prison's name, CLDR's month
+    for text in texts:
+        outside = re.sub(r"⟦[^⟦⟧]*(?:⟦[^⟦⟧]*⟧[^⟦⟧]*)*⟧", "", text)
+        words_left = set(re.findall(r"[A-Za-z]{2,}", outside)) - names
+        assert not words_left, text
+
+
+def test_the_csv_has_the_readers_words_and_plain_digits_for_machines():
+    words = Messages(Locale.MK, ZONE)
+    rows = csv_rows(to_csv(view_in(Locale.MK, plain=True)))
+    assert rows[0][0] == words.t("Wingwatch trends")
+    assert [words.t("Week of"), words.t("Concern"), words.t("Protective"), words.t("All")] in rows
+    start = rows.index([words.t("Observations per week")])
+    assert rows[start + 2] == ["2026-11-09", "1234", "600", "1834"]  # ISO dates, no grouping
+    flags = rows[rows.index([words.t("Flags per week")]) + 2]
+    assert flags[3] == "16.4%"
+    category = rows[rows.index([words.t("Observations by indicator category")]) + 2]
+    assert category[0] == catalogue.current().text("mk", "C01") and category[-1] == "+2234"
+
+
+def test_the_period_end_is_a_list_of_weeks_in_the_readers_words():
+    words = Messages(Locale.SR_CYRL, ZONE)
+    choices = end_choices(words, THIS_WEEK, "")
+    assert choices[0] == [THIS_WEEK_CHOICE, words.t("This week")]
+    assert choices[1] == ["2026-11-09", "09.–15. нов 2026."]  # newest first, CLDR's span
+    assert len(choices) == 1 + 156 and choices[-1][0] == "2023-11-20"
+    older = end_choices(words, THIS_WEEK, "2020-01-06")  # a URL's week beyond the list
+    assert older[-1] == ["2020-01-06", "06.–12. јан 2020."]

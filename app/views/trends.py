@@ -1,10 +1,16 @@
-"""What the trends page shows: the report's numbers, with every count from 1 to 4 withheld.
+"""What the trends page shows: the report's numbers, with every count from 1 to 4 withheld, in
+the reader's language.
 
 No Reflex here. The page, its websocket frames, the CSV export and the print view are all made
 from these views, and a count from 1 to 4 never enters them: tables say "<5", charts get no value
 (a gap in the bar), and a share, median or change that would let one work a small count out is
 not shown either. Nor is a count that would give a "<5" away by one subtraction, such as a
 week's "All" beside its "Concern" (see suppress()); such a count says "–".
+
+Every text is rendered here, on the server, through the reader's `Messages`: words from the
+catalogues, dates and numbers in CLDR's formats (app/views/suppression.Figures), indicator and
+category names from the catalogue in the reader's locale. Chart points keep plain keys
+("concern", "current"); the page gives each series its name in the reader's language.
 """
 
 from __future__ import annotations
@@ -14,10 +20,17 @@ import io
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
+from babel.dates import format_interval, format_skeleton
+
+from app.i18n.labels import CONCERN_LABELS, OUTCOME_LABELS, label
+from app.i18n.locales import babel_locale
+from app.i18n.messages import Messages, N_
 from app.services.catalogue import Catalogue
 from app.services.trend_report import (
+    MAX_WEEKS,
     TARGET_HOURS,
     CategoryCount,
     Filters,
@@ -25,33 +38,40 @@ from app.services.trend_report import (
     Place,
     Report,
 )
-from app.views.screening import CONCERN_LABELS, OUTCOME_LABELS, plain
-from app.views.suppression import (
-    NOT_SHOWN,
-    Cells,
-    change,
-    hours,
-    plotted,
-    shown,
-    small,
-    suppress,
-)
+from app.views.screening import plain
+from app.views.suppression import NOT_SHOWN, SMALL, Cells, Figures, plotted, small, suppress
+from app.vocabulary import IndicatorKind
 
-PERIOD_WEEKS = (4, 12, 26, 52, 104, 156)
+# The periods the page offers, each named as a whole: a fixed number reads best written out
+# by the translator, and the page can then name them without asking the server.
+PERIODS = {4: N_("4 weeks"), 12: N_("12 weeks"), 26: N_("26 weeks"), 52: N_("1 year"),
+           104: N_("2 years"), 156: N_("3 years")}
+PERIOD_WEEKS = tuple(PERIODS)
 TOP_RISERS = 10
+THIS_WEEK = "now"  # the period-end choice for the current week (a select's value is never '')
 # Short names for chart axes; the tables carry the catalogue's full labels. Keyed by category
 # code, which every catalogue version keeps.
 SHORT_CATEGORY = {
-    "C01": "Support for violence", "C02": "Threats to harm", "C03": "Hostility, us/them",
-    "C04": "Pressure, recruitment", "C05": "Contacts", "C06": "Extremist material",
-    "C07": "Withdrawal", "C08": "Change in behaviour", "C09": "Ideological grievance",
-    "C10": "Capability, preparation", "C11": "Protective",
+    "C01": N_("Support for violence"), "C02": N_("Threats to harm"),
+    "C03": N_("Hostility, us/them"), "C04": N_("Pressure, recruitment"),
+    "C05": N_("Contacts"), "C06": N_("Extremist material"), "C07": N_("Withdrawal"),
+    "C08": N_("Change in behaviour"), "C09": N_("Ideological grievance"),
+    "C10": N_("Capability, preparation"), "C11": N_("Protective"),
 }
+KIND_LABELS = {IndicatorKind.CONCERN: N_("Concern"), IndicatorKind.PROTECTIVE: N_("Protective")}
 
 
-def week_label(week: date, long_period: bool) -> str:
-    """A chart axis label: the year too when the period spans more than one."""
-    return f"{week.day} {week:%b %y}" if long_period else f"{week.day} {week:%b}"
+def week_label(words: Messages, week: date, long_period: bool) -> str:
+    """A chart axis label, as short as the locale writes a day and month ("16 Nov",
+    "16. нов"); the year too when the period spans more than one."""
+    return format_skeleton("yyMMMd" if long_period else "MMMd", week,
+                           locale=babel_locale(words.locale))
+
+
+def week_span(words: Messages, monday: date) -> str:
+    """A week as the locale writes a span of days: "16 – 22 Nov 2026", "16.–22. нов 2026."."""
+    return format_interval(monday, monday + timedelta(days=6), "yMMMd",
+                           locale=babel_locale(words.locale))
 
 
 # --- filters, as the URL spells them ---------------------------------------------------------
@@ -64,7 +84,7 @@ class TrendFilters:
     category: str = ""
     level: str = ""
     weeks: int = 12
-    end: str = ""  # a day of the period's last week, YYYY-MM-DD; '' is this week
+    end: str = ""  # the Monday of the period's last week, YYYY-MM-DD; '' is this week
 
     @classmethod
     def from_query(cls, params: dict[str, str], places: list[Place],
@@ -124,6 +144,25 @@ def _end(value: str, this_week: date) -> str:
     return "" if monday >= this_week or monday < _FIRST_END else monday.isoformat()
 
 
+# --- the filters' choices, in the reader's language -----------------------------------------
+
+
+@lru_cache(maxsize=16)
+def _past_weeks(words: Messages, this_week: date) -> tuple[tuple[str, str], ...]:
+    return tuple((monday.isoformat(), week_span(words, monday))
+                 for monday in (this_week - timedelta(weeks=n) for n in range(1, MAX_WEEKS + 1)))
+
+
+def end_choices(words: Messages, this_week: date, end: str) -> list[list[str]]:
+    """The weeks a period may end with, newest first, each by its days as the locale writes
+    them (no browser date field, which writes dates the browser's way, often American): this
+    week, the three years before, and the URL's own week if it is older still."""
+    choices = [[THIS_WEEK, words.t("This week")], *map(list, _past_weeks(words, this_week))]
+    if end and end not in {value for value, _ in choices}:
+        choices.append([end, week_span(words, date.fromisoformat(end))])
+    return choices
+
+
 # --- the page's content ----------------------------------------------------------------------
 
 
@@ -143,8 +182,11 @@ class Tile:
 
 @dataclass(frozen=True)
 class TrendsView:
+    title: str = ""  # the export's first cell: what the file is
     scope: str = ""
     period: str = ""
+    note: str = ""  # what "<5" and "–" mean
+    screening_note: str = ""
     tiles: list[Tile] = field(default_factory=list)
     screening_tiles: list[Tile] = field(default_factory=list)
     weekly_chart: list[dict] = field(default_factory=list)
@@ -165,83 +207,92 @@ class TrendsView:
 
 
 def trends_view(report: Report, places: list[Place], catalogue: Catalogue,
-                filters: TrendFilters) -> TrendsView:
-    weeks = report.weeks
-    wings, categories = _wing_rows(report, places), _category_rows(report, catalogue)
-    cells = _cells(report, wings, categories)
-    text = cells.text
-    s = report.screening
+                filters: TrendFilters, figures: Figures) -> TrendsView:
+    words, weeks = figures.words, report.weeks
+    wings, categories = _wing_rows(report, places, words), _category_rows(report, catalogue)
+    cells = _cells(report, wings, categories, figures)
+    text, t = cells.text, words.t
     return TrendsView(
-        scope=_scope(places, filters),
-        period=_period(report.filters),
-        tiles=[Tile("Observations", text(("all", "total")), f"{len(weeks)} weeks"),
-               Tile("Concern", text(("all", "concern"))),
-               Tile("Protective", text(("all", "protective"))),
-               Tile("Flagged", text(("all", "flagged")), _share_note(cells))],
-        screening_tiles=[
-            Tile("Open now", shown(s.open_now), f"{shown(s.awaiting_decision)} awaiting a decision"),
-            Tile("Past 72 h without a decision", shown(s.overdue)),
-            Tile("Time to decision, median", hours(s.median_hours, s.decided),
-                 f"{shown(s.decided)} first decisions in the period"),
-            Tile("Time to decision, 90th percentile", hours(s.p90_hours, s.decided),
-                 f"target {TARGET_HOURS} h")],
-        weekly_chart=[{"week": week_label(w.week, len(weeks) >= 52),
-                       "Concern": cells.plot(("week", i, "concern")),
-                       "Protective": cells.plot(("week", i, "protective")),
-                       "Flagged": cells.plot(("week", i, "flagged"))}
+        title=t("Wingwatch trends"),
+        scope=_scope(places, filters, catalogue, words),
+        period=_period(report.filters, figures),
+        note=t("Counts from 1 to 4 are shown as “{small}” and left out of the charts; "
+               "“{not_shown}” marks a figure that would let one work such a count out. No names "
+               "or free text appear here.", small=t(SMALL), not_shown=t(NOT_SHOWN)),
+        tiles=[Tile(t("Observations"), text(("all", "total")),
+                    words.tn("{count} week", "{count} weeks", len(weeks))),
+               Tile(t("Concern"), text(("all", "concern"))),
+               Tile(t("Protective"), text(("all", "protective"))),
+               Tile(t("Flagged"), text(("all", "flagged")), _share_note(cells, words))],
+        screening_tiles=_screening_tiles(report, figures),
+        screening_note=words.tn(
+            "Open items and the time from the first flag to the first decision, against the "
+            "target of {count} hour. Prison, wing and period apply here; category and concern "
+            "level do not.",
+            "Open items and the time from the first flag to the first decision, against the "
+            "target of {count} hours. Prison, wing and period apply here; category and concern "
+            "level do not.", TARGET_HOURS),
+        weekly_chart=[{"week": week_label(words, w.week, len(weeks) >= 52),
+                       "concern": cells.plot(("week", i, "concern")),
+                       "protective": cells.plot(("week", i, "protective")),
+                       "flagged": cells.plot(("week", i, "flagged"))}
                       for i, w in enumerate(weeks)],
-        wing_chart=[{"wing": label, "Concern": cells.plot(("wing", i, "concern")),
-                     "Protective": cells.plot(("wing", i, "protective"))}
-                    for i, (label, _, _) in enumerate(wings)],
-        category_chart=[{"category": SHORT_CATEGORY.get(c.category, c.category),
-                         "This period": cells.plot(("category", i, "current")),
-                         "Previous period": cells.plot(("category", i, "previous"))}
+        wing_chart=[{"wing": name, "concern": cells.plot(("wing", i, "concern")),
+                     "protective": cells.plot(("wing", i, "protective"))}
+                    for i, (name, _, _) in enumerate(wings)],
+        category_chart=[{"category": _short_category(c.category, catalogue, words),
+                         "current": cells.plot(("category", i, "current")),
+                         "previous": cells.plot(("category", i, "previous"))}
                         for i, c in enumerate(categories)],
-        outcome_chart=[{"outcome": OUTCOME_LABELS.get(o, o), "Decisions": plotted(n)}
+        outcome_chart=[{"outcome": label(words, OUTCOME_LABELS, o), "decisions": plotted(n)}
                        for o, n in sorted(report.outcomes.items())],
-        weekly=Table("Observations per week",
-                     ["Week of", "Concern", "Protective", "All"],
-                     [[f"{w.week:%d %b %Y}", text(("week", i, "concern")),
+        weekly=Table(t("Observations per week"),
+                     [t("Week of"), t("Concern"), t("Protective"), t("All")],
+                     [[figures.day(w.week), text(("week", i, "concern")),
                        text(("week", i, "protective")), text(("week", i, "total"))]
                       for i, w in enumerate(weeks)]),
-        wings=Table("Observations by wing", ["Wing", "Concern", "Protective"],
-                    [[label, text(("wing", i, "concern")), text(("wing", i, "protective"))]
-                     for i, (label, _, _) in enumerate(wings)]),
-        categories=Table("Observations by indicator category",
-                         ["Category", "Kind", "This period", "Previous period", "Change"],
-                         [[_category_label(catalogue, c.category), c.kind.capitalize(),
+        wings=Table(t("Observations by wing"), [t("Wing"), t("Concern"), t("Protective")],
+                    [[name, text(("wing", i, "concern")), text(("wing", i, "protective"))]
+                     for i, (name, _, _) in enumerate(wings)]),
+        categories=Table(t("Observations by indicator category"),
+                         [t("Category"), t("Kind"), t("This period"), t("Previous period"),
+                          t("Change")],
+                         [[_catalogue_label(catalogue, c.category, words),
+                           label(words, KIND_LABELS, c.kind),
                            text(("category", i, "current")), text(("category", i, "previous")),
                            cells.change(("category", i, "current"),
                                         ("category", i, "previous"))]
                           for i, c in enumerate(categories)]),
-        flags=Table("Flags per week", ["Week of", "Observations", "Flagged", "Share flagged"],
-                    [[f"{w.week:%d %b %Y}", text(("week", i, "total")),
+        flags=Table(t("Flags per week"),
+                    [t("Week of"), t("Observations"), t("Flagged"), t("Share flagged")],
+                    [[figures.day(w.week), text(("week", i, "total")),
                       text(("week", i, "flagged")),
                       cells.share(("week", i, "flagged"), ("week", i, "total"))]
                      for i, w in enumerate(weeks)]),
-        screening=_screening_table(report),
-        outcomes=Table("Decisions by outcome", ["Outcome", "Decisions"],
-                       [[OUTCOME_LABELS.get(o, o), shown(n)]
+        screening=_screening_table(report, figures),
+        outcomes=Table(t("Decisions by outcome"), [t("Outcome"), t("Decisions")],
+                       [[label(words, OUTCOME_LABELS, o), figures.count(n)]
                         for o, n in sorted(report.outcomes.items())]),
-        risers=Table("Indicators that rose most against the previous period",
-                     ["Indicator", "Category", "Previous period", "This period", "Change"],
-                     [[_indicator_label(catalogue, r.indicator),
-                       SHORT_CATEGORY.get(r.category, r.category), shown(r.previous),
-                       shown(r.current), change(r.current, r.previous)]
+        risers=Table(t("Indicators that rose most against the previous period"),
+                     [t("Indicator"), t("Category"), t("Previous period"), t("This period"),
+                      t("Change")],
+                     [[_catalogue_label(catalogue, r.indicator, words),
+                       _short_category(r.category, catalogue, words), figures.count(r.previous),
+                       figures.count(r.current), figures.change(r.current, r.previous)]
                       for r in _risers(report)]),
     )
 
 
-def _share_note(cells: Cells) -> str:
+def _share_note(cells: Cells, words: Messages) -> str:
     value = cells.share(("all", "flagged"), ("all", "total"))
-    return "" if value == NOT_SHOWN else f"{value} of observations"
+    return "" if value == words.t(NOT_SHOWN) else words.t("{share} of observations", share=value)
 
 
 KINDS = ("concern", "protective", "total", "flagged")
 
 
 def _cells(report: Report, wings: list[tuple[str, int, int]],
-           categories: list[CategoryCount]) -> Cells:
+           categories: list[CategoryCount], figures: Figures) -> Cells:
     """The counts that add up to one another on the page, and what suppress() withholds.
 
     Keys: ("week", i, kind) and ("all", kind) for the period's tiles, ("wing", i, kind),
@@ -265,7 +316,7 @@ def _cells(report: Report, wings: list[tuple[str, int, int]],
     if report.filters.category and categories:  # its one row's count is the period's total
         relations += [[("all", "total"), ("category", 0, "current")]]
     relations += _sole_categories(categories, counts[("all", "concern")])
-    return Cells(counts, suppress(counts, relations))
+    return Cells(counts, suppress(counts, relations), figures)
 
 
 def _sole_categories(categories: list[CategoryCount], concern: int) -> list[list[Hashable]]:
@@ -281,7 +332,8 @@ def _sole_categories(categories: list[CategoryCount], concern: int) -> list[list
     return found
 
 
-def _wing_rows(report: Report, places: list[Place]) -> list[tuple[str, int, int]]:
+def _wing_rows(report: Report, places: list[Place], words: Messages
+               ) -> list[tuple[str, int, int]]:
     """Every wing in view, those without observations too: a quiet wing is news as well."""
     f = report.filters
     shown_places = [p for p in places if f.prison_id in (None, p.prison_id)
@@ -291,7 +343,8 @@ def _wing_rows(report: Report, places: list[Place]) -> list[tuple[str, int, int]
     rows = []
     for p in shown_places:
         count = counts.get(p.wing_id)
-        rows.append((f"{p.prison_code} {p.wing_code}" if several else f"Wing {p.wing_code}",
+        rows.append((f"{p.prison_code} {p.wing_code}" if several
+                     else words.t("Wing {wing}", wing=p.wing_code),
                      count.concern if count else 0, count.protective if count else 0))
     return rows
 
@@ -311,55 +364,81 @@ def _risers(report: Report) -> list[IndicatorRise]:
     return [r for r in report.risers if not small(r.current)][:TOP_RISERS]
 
 
-def _screening_table(report: Report) -> Table:
-    s = report.screening
-    return Table("Screening", ["Measure", "Value"], [
-        ["Open items now", shown(s.open_now)],
-        ["Open items awaiting a first decision", shown(s.awaiting_decision)],
-        [f"Awaiting a decision for more than {TARGET_HOURS} h", shown(s.overdue)],
-        ["First decisions in the period", shown(s.decided)],
-        ["Median time to first decision", hours(s.median_hours, s.decided)],
-        ["90th percentile of time to first decision", hours(s.p90_hours, s.decided)],
-        [f"First decisions within {TARGET_HOURS} h", shown(s.within_target)],
+def _screening_tiles(report: Report, figures: Figures) -> list[Tile]:
+    s, words = report.screening, figures.words
+    return [
+        Tile(words.t("Open now"), figures.count(s.open_now),
+             words.t("Awaiting a decision: {count}", count=figures.count(s.awaiting_decision))),
+        Tile(words.tn("Over {count} hour without a decision",
+                      "Over {count} hours without a decision", TARGET_HOURS),
+             figures.count(s.overdue)),
+        Tile(words.t("Time to decision, median"), figures.hours(s.median_hours, s.decided),
+             words.t("First decisions in the period: {count}", count=figures.count(s.decided))),
+        Tile(words.t("Time to decision, 90th percentile"), figures.hours(s.p90_hours, s.decided),
+             words.tn("Target: {count} hour", "Target: {count} hours", TARGET_HOURS))]
+
+
+def _screening_table(report: Report, figures: Figures) -> Table:
+    s, words = report.screening, figures.words
+    t = words.t
+    return Table(t("Screening"), [t("Measure"), t("Value")], [
+        [t("Open items now"), figures.count(s.open_now)],
+        [t("Open items awaiting a first decision"), figures.count(s.awaiting_decision)],
+        [words.tn("Awaiting a decision for more than {count} hour",
+                  "Awaiting a decision for more than {count} hours", TARGET_HOURS),
+         figures.count(s.overdue)],
+        [t("First decisions in the period"), figures.count(s.decided)],
+        [t("Median time to first decision"), figures.hours(s.median_hours, s.decided)],
+        [t("90th percentile of time to first decision"), figures.hours(s.p90_hours, s.decided)],
+        [words.tn("First decisions within {count} hour", "First decisions within {count} hours",
+                  TARGET_HOURS), figures.count(s.within_target)],
     ])
 
 
-def _category_label(catalogue: Catalogue, code: str) -> str:
-    return next((c.label for c in catalogue.categories if c.code == code), code)
+def _catalogue_label(catalogue: Catalogue, code: str, words: Messages) -> str:
+    """A category's or indicator's label in the reader's locale; a code this version does not
+    have (counted under an older one) is shown as itself."""
+    known = code in catalogue.indicators or any(c.code == code for c in catalogue.categories)
+    return catalogue.text(words.locale.value, code) if known else code
 
 
-def _indicator_label(catalogue: Catalogue, code: str) -> str:
-    indicator = catalogue.indicators.get(code)
-    return indicator.label if indicator else code
+def _short_category(code: str, catalogue: Catalogue, words: Messages) -> str:
+    msgid = SHORT_CATEGORY.get(code)
+    return words.t(msgid) if msgid else _catalogue_label(catalogue, code, words)
 
 
-def _scope(places: list[Place], filters: TrendFilters) -> str:
+def _scope(places: list[Place], filters: TrendFilters, catalogue: Catalogue,
+           words: Messages) -> str:
+    """What the numbers cover, one part per filter; a list, so no sentence is pieced together."""
+    t = words.t
     prison = next((p.prison_name for p in places if p.prison_code == filters.prison),
-                  "All prisons")
-    parts = [prison, f"Wing {filters.wing}" if filters.wing else "all wings",
-             SHORT_CATEGORY.get(filters.category, "all categories") if filters.category
-             else "all categories",
-             f"{CONCERN_LABELS[filters.level].lower()} concern" if filters.level
-             else "any concern level"]
+                  t("All prisons"))
+    parts = [prison, t("Wing {wing}", wing=filters.wing) if filters.wing else t("All wings"),
+             _short_category(filters.category, catalogue, words) if filters.category
+             else t("All categories"),
+             t("Concern level: {level}", level=label(words, CONCERN_LABELS, filters.level))
+             if filters.level else t("Any concern level")]
     return " · ".join(parts)
 
 
-def _period(filters: Filters) -> str:
-    last_day = filters.last_week + timedelta(days=6)
-    return (f"{filters.weeks} weeks: {filters.first_week:%d %b %Y} to {last_day:%d %b %Y}, "
-            f"compared with the {filters.weeks} weeks before")
+def _period(filters: Filters, figures: Figures) -> str:
+    return figures.words.tn(
+        "{count} week: {first} to {last}, compared with the week before",
+        "{count} weeks: {first} to {last}, compared with the {count} weeks before",
+        filters.weeks, first=figures.day(filters.first_week),
+        last=figures.day(filters.last_week + timedelta(days=6)))
 
 
-def to_csv(view: TrendsView) -> str:
-    """The current view as the page shows it, small counts withheld the same way."""
+def to_csv(view: TrendsView) -> bytes:
+    """The current view as the page shows it, small counts withheld the same way; UTF-8 with a
+    byte order mark, which Excel needs to read Cyrillic and diacritics as such."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Wingwatch trends", view.scope, view.period])
-    writer.writerow(["Counts from 1 to 4 are shown as <5; – means not shown, as is a count "
-                     "that would let one work a <5 out."])
+    writer.writerow([view.title, view.scope, view.period])
+    writer.writerow([view.note])
     for table in view.tables():
         writer.writerow([])
         writer.writerow([table.title])
         writer.writerow(table.headers)
         writer.writerows(table.rows)
-    return out.getvalue()
+    return out.getvalue().encode("utf-8-sig")
