@@ -104,6 +104,9 @@ def test_long_dates_in_each_language_and_script(locale: Locale, expected: str) -
 def test_numbers_and_percentages(locale: Locale, number: str, percent: str) -> None:
     assert _spaces(format_number(12345.678, locale)) == number
     assert _spaces(format_percent(0.256, locale)) == percent
+    # One decimal where a share needs it, with the locale's decimal sign.
+    decimal = "." if locale is Locale.EN else ","
+    assert _spaces(format_percent(0.256, locale, 1)) == percent.replace("26", f"25{decimal}6")
 
 
 @pytest.mark.parametrize(("locale", "ahead", "behind"), [

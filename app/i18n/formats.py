@@ -8,6 +8,7 @@ local time. Every week starts on Monday, which the CLDR data of every locale agr
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from copy import copy
 from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
@@ -36,9 +37,13 @@ def format_number(value: float, locale: Locale) -> str:
     return numbers.format_decimal(value, locale=babel_locale(locale))
 
 
-def format_percent(share: float, locale: Locale) -> str:
-    """A share (0.25) as a percentage ("25 %" or "25%", as the locale spaces it)."""
-    return numbers.format_percent(share, locale=babel_locale(locale))
+def format_percent(share: float, locale: Locale, digits: int = 0) -> str:
+    """A share (0.25) as a percentage ("25 %" or "25%", as the locale spaces it), with `digits`
+    decimals ("16,4 %")."""
+    where = babel_locale(locale)
+    pattern = copy(where.percent_formats[None])
+    pattern.frac_prec = (digits, digits)
+    return pattern.apply(share, where)
 
 
 def format_relative(delta: timedelta, locale: Locale) -> str:

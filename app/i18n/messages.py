@@ -132,8 +132,8 @@ class Messages:
     def number(self, value: float) -> str:
         return formats.format_number(value, self.locale)
 
-    def percent(self, share: float) -> str:
-        return formats.format_percent(share, self.locale)
+    def percent(self, share: float, digits: int = 0) -> str:
+        return formats.format_percent(share, self.locale, digits)
 
     def moment(self, value: datetime, width: formats.Width = "short") -> str:
         return formats.format_datetime(value, self.locale, self.zone, width)

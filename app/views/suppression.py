@@ -50,7 +50,7 @@ class Figures:
     def share(self, part: int, whole: int) -> str:
         if whole == 0 or small(part) or small(whole):
             return self.not_shown()
-        return f"{100 * part / whole:.1f}%" if self.plain else self.words.percent(part / whole)
+        return f"{100 * part / whole:.1f}%" if self.plain else self.words.percent(part / whole, digits=1)
 
     def hours(self, value: float | None, decided: int) -> str:
         """A median or percentile of fewer than 5 decisions would tell one decision's delay."""

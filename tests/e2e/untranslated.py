@@ -70,11 +70,18 @@ def data_phrases() -> tuple[str, ...]:
     return tuple(sorted((w for w in words if w), key=len, reverse=True))
 
 
+def _unbracketed(text: str) -> str:
+    """The text without its catalogue texts, inner ones first (a label inside a sentence)."""
+    while (shorter := BRACKETED.sub(" ", text)) != text:
+        text = shorter
+    return text
+
+
 def untranslated(page: Page) -> list[str]:
     """The page's visible texts that have a word from neither a catalogue nor the data."""
     left = []
     for text in page.evaluate(READ_PAGE):
-        rest = BRACKETED.sub(" ", text)
+        rest = _unbracketed(text)
         for phrase in data_phrases():
             rest = rest.replace(phrase, " ")
         if WORD.search(rest):
