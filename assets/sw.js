@@ -6,6 +6,14 @@
 
 const SHELL = "wingwatch-shell-v1";
 const NEVER = [/^\/api\//, /^\/_event/, /^\/_upload/, /^\/ping/, /^\/_health/];
+// The words of the offline page. A worker cannot import the island's bundle, and it cannot read
+// the device's language (local storage, a cookie) either, so the capture island posts them here:
+// {type: "words", lang, messages}, the exported catalogue of the device's language
+// (assets/island/messages/, which holds this file's texts too: t() below is the extraction
+// keyword). They are kept in the shell cache, so a restarted worker still has them; before any
+// page posted them the page is in English, the message ids' language.
+const WORDS_KEY = new URL("/__wingwatch/offline-words.json", self.location.origin).href;
+let words = null;
 
 self.addEventListener("install", () => {
   // A new worker waits until the page says its form is clean (assets/wingwatch.js).
@@ -22,7 +30,51 @@ self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "activate-now") self.skipWaiting();
   if (message.type === "keep") event.waitUntil(keep(message.urls || []));
+  if (message.type === "words") event.waitUntil(remember(message));
 });
+
+async function remember({ lang, messages }) {
+  if (typeof lang !== "string" || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/.test(lang) ||
+      !messages || typeof messages !== "object") return;
+  const texts = Object.fromEntries(Object.entries(messages).filter(([, v]) => typeof v === "string"));
+  words = { lang, messages: texts };
+  await (await caches.open(SHELL)).put(WORDS_KEY, new Response(JSON.stringify(words)));
+}
+
+async function offlineWords() {
+  if (!words) {
+    const kept = await caches.match(WORDS_KEY);
+    words = kept ? await kept.json() : { lang: "en", messages: {} };
+  }
+  return words;
+}
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escape = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+// What a page that was never kept here shows with no network: a way back to the capture page,
+// which works offline.
+async function offlinePage() {
+  const { lang, messages } = await offlineWords();
+  const t = (msgid) => escape(messages[msgid] || msgid);
+  // Outside the template literal, where the extractor finds them.
+  const title = t("No network");
+  const why = t("This page is not kept on this tablet, so it cannot open without network. The capture page works offline.");
+  const capture = t("Record an observation");
+  const again = t("Try again");
+  const html = `<!doctype html><html lang="${escape(lang)}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Wingwatch</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:24px 16px;line-height:1.5}
+a{display:inline-flex;align-items:center;min-height:48px;padding:0 18px;margin:8px 8px 0 0;border-radius:8px;background:#3e63dd;color:#fff;font-weight:600;text-decoration:none}
+@media (prefers-color-scheme:dark){body{background:#111;color:#eee}}</style></head><body>
+<h1>${title}</h1>
+<p>${why}</p>
+<p><a href="/capture">${capture}</a><a href="">${again}</a></p>
+</body></html>`;
+  return new Response(html, { status: 503, headers: {
+    "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'" } });
+}
 
 // The page lists what it loaded (including chunks loaded before this worker controlled it).
 async function keep(urls) {
@@ -85,6 +137,7 @@ async function networkFirst(request) {
   } catch (error) {
     const cached = await caches.match(key(request.url));
     if (cached) return cached;
+    if (request.mode === "navigate") return offlinePage();
     throw error;
   }
 }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.settings import get_settings
 from components import layout
 from app.pages.frame import hidden_trigger
 from components.capture_island import capture_island
@@ -21,8 +20,7 @@ IDLE_LOCK_MS = 5 * 60 * 1000  # a shared wing tablet locks sooner than a desk
 
 def page() -> rx.Component:
     return rx.box(
-        layout.demo_banner(get_settings().demo),
-        layout.brand_bar(),
+        layout.brand_bar(),  # the demo banner is the island's, so it speaks offline
         rx.el.main(
             rx.cond(SessionState.page_checked & ~SessionState.page_allowed,
                     layout.not_allowed(),

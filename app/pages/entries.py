@@ -1,4 +1,7 @@
-"""/entries: the officer's own entries: still on this tablet, sent, flagged, reviewed."""
+"""/entries: the officer's own entries: still on this tablet, sent, flagged, reviewed.
+
+The list is the island's (assets/island/), so it shows offline too, in the officer's language.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import reflex as rx
 
 from app.pages.frame import signed_in_frame
 from components.capture_island import entries_island
+from components.words import t
 
 ROUTE = "/entries"
 TITLE = "My entries — Wingwatch"
@@ -13,9 +17,11 @@ TITLE = "My entries — Wingwatch"
 
 def page() -> rx.Component:
     return signed_in_frame(
-        rx.heading("My entries", size="8", as_="h1"),
-        rx.text("What you recorded, whether it reached the server, and whether your flags were "
-                "reviewed. Only time, wing and category are shown here.",
+        rx.heading(t("My entries"), size="8", as_="h1"),
+        rx.text(t("What you recorded, whether it reached the server, and whether your flags were "
+                  "reviewed. Only time, wing and category are shown here."),
                 color=rx.color("gray", 11)),
-        rx.box(entries_island(), margin_top="16px"),
+        # The frame draws the demo banner on this page (app/pages/frame.py), so the island
+        # does not draw a second one.
+        rx.box(entries_island(demo=False), margin_top="16px"),
     )

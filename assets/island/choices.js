@@ -1,18 +1,9 @@
-// The form's choices: codes from vocabulary.js (generated from app/vocabulary.py), each with the
-// English words the form shows today. tests/js/choices.test.mjs checks a label for every code; a
-// later issue exports these words from the message catalogues instead.
+// The form's choices: codes from vocabulary.js (generated from app/vocabulary.py). Their words
+// come from the message catalogues, in the officer's language: the "source" and "concern" tables
+// of the exported labels (i18n.js label()); tests/js/choices.test.mjs checks every code has them.
 import { VOCABULARY } from "./vocabulary.js";
 
-export const SOURCE_LABELS = {
-  direct: "I saw or heard it",
-  reported_by_staff: "Reported by staff",
-  reported_by_prisoner: "Reported by a prisoner",
-  document: "A document",
-};
-// The concern levels are shown as their codes ("low", "medium", "high").
-export const CONCERN_LABELS = { low: "low", medium: "medium", high: "high" };
-
-export const SOURCES = VOCABULARY.sources.map((code) => [code, SOURCE_LABELS[code]]);
-export const CONCERNS = VOCABULARY.concerns.map((code) => [code, CONCERN_LABELS[code]]);
+export const SOURCES = VOCABULARY.sources;
+export const CONCERNS = VOCABULARY.concerns;
 export const DEFAULT_SOURCE = "direct";
 export const DEFAULT_CONCERN = "medium";

@@ -16,7 +16,7 @@ const LO = -Infinity; // valid IndexedDB number keys: open ends of a compound ra
 const HI = Infinity;
 
 export const VERSION = 2;
-const REFUSED = "Not made by you on this tablet, so it was not sent.";
+const REFUSED = { code: "refused" }; // not made by this officer on this tablet, so not sent
 
 // Version 1 had no tags and kept the bootstrap in clear. Its waiting entries are marked v1,
 // to be tagged at their officer's next unlock (adoptV1); its clear rosters go at once.
@@ -61,11 +61,22 @@ function cleanSummary(summary = {}) {
   };
 }
 
+// Why the server did not take an entry, kept as codes so the page words it in the language of
+// whoever reads it later: the server's own error ({code, field, message}: the message is
+// already in the officer's language) or one of the island's codes ("conflict", "rejected").
 function problemReason(result) {
   const error = result.error;
-  if (error && error.message) return error.field ? `${error.field}: ${error.message}` : error.message;
-  return result.status === "conflict" ? "This entry was sent before with different content."
-                                      : "The server refused this entry.";
+  if (error && error.message) {
+    return { code: String(error.code ?? "invalid"), field: String(error.field ?? ""),
+             message: String(error.message) };
+  }
+  return { code: result.status === "conflict" ? "conflict" : "rejected" };
+}
+
+// A BCP 47 tag such as "sr-Cyrl": the language the entry was written in, sent beside it.
+function cleanLocale(locale) {
+  return typeof locale === "string" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/.test(locale)
+    ? locale : undefined;
 }
 
 export async function openOutbox(name = "wingwatch") {
@@ -81,7 +92,9 @@ export async function openOutbox(name = "wingwatch") {
     close: () => db.close(),
 
     // Resolves only when the transaction has committed: only then may the UI say "Saved".
-    async add(officerId, { id, sealed, summary, tag }, now = Date.now()) {
+    // `locale`: the language the officer wrote in; entries queued before it existed have none,
+    // and are sent without one.
+    async add(officerId, { id, sealed, summary, tag, locale }, now = Date.now()) {
       requireOfficer(officerId);
       if (typeof id !== "string" || !id) throw new Error("id is required");
       if (!isJwe(sealed)) throw new Error("Only sealed entries (JWE) go into the outbox.");
@@ -89,7 +102,8 @@ export async function openOutbox(name = "wingwatch") {
       // add, not put: a reused id fails instead of overwriting an entry.
       await Promise.all([
         tx.store.add({ id, officerId, sealed, tag, summary: cleanSummary(summary),
-                       createdAt: now, state: "waiting", attempts: 0 }),
+                       createdAt: now, state: "waiting", attempts: 0,
+                       ...(cleanLocale(locale) ? { locale } : {}) }),
         tx.done,
       ]);
     },

@@ -60,10 +60,10 @@ async function errorMessage(response) {
 function underBodyLimit(entries) {
   let size = 64; // {"device_id": …, "items": []}
   const batch = [];
-  for (const { id, sealed } of entries) {
-    size += id.length + sealed.length + 24;
+  for (const { id, sealed, locale } of entries) {
+    size += id.length + sealed.length + 24 + (locale ? locale.length + 12 : 0);
     if (batch.length && size > MAX_BODY_BYTES) break;
-    batch.push({ id, sealed });
+    batch.push(locale ? { id, sealed, locale } : { id, sealed }); // older entries have none
   }
   return batch;
 }
@@ -117,7 +117,7 @@ export async function syncOnce({ outbox, officerId, getToken, verify, fetch = gl
           cache: "no-store",
           headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
           body: JSON.stringify({ device_id: deviceId,
-                                 items: batch.map(({ id, sealed }) => ({ id, sealed })) }),
+                                 items: batch }),
           signal: timeout(SYNC_TIMEOUT_MS),
         });
       } catch {

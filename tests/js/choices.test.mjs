@@ -1,20 +1,24 @@
-// choices.js: the capture form offers exactly the vocabulary's codes, each with a label.
+// choices.js: the capture form offers exactly the vocabulary's codes, each with words in every
+// locale's exported labels (no English words in the island's code).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import {
-  CONCERNS, CONCERN_LABELS, DEFAULT_CONCERN, DEFAULT_SOURCE, SOURCES, SOURCE_LABELS,
-} from "../../assets/island/choices.js";
+import { CONCERNS, DEFAULT_CONCERN, DEFAULT_SOURCE, SOURCES } from "../../assets/island/choices.js";
+import { LOCALES, speak } from "../../assets/island/i18n.js";
 import { VOCABULARY } from "../../assets/island/vocabulary.js";
 
-for (const [name, choices, labels, codes, fallback] of [
-  ["sources", SOURCES, SOURCE_LABELS, VOCABULARY.sources, DEFAULT_SOURCE],
-  ["concerns", CONCERNS, CONCERN_LABELS, VOCABULARY.concerns, DEFAULT_CONCERN],
+for (const [name, table, choices, codes, fallback] of [
+  ["sources", "source", SOURCES, VOCABULARY.sources, DEFAULT_SOURCE],
+  ["concerns", "concern", CONCERNS, VOCABULARY.concerns, DEFAULT_CONCERN],
 ]) {
-  test(`every ${name} code has a label, and only codes have one`, () => {
-    assert.deepEqual(choices.map(([code]) => code), codes);
-    for (const [code, label] of choices) assert.ok(label?.trim(), `no label for ${code}`);
-    assert.deepEqual(Object.keys(labels).sort(), [...codes].sort());
+  test(`every ${name} code has words in every locale`, () => {
+    assert.deepEqual(choices, codes);
+    for (const locale of LOCALES) {
+      for (const code of choices) {
+        const words = speak(locale).label(table, code);
+        assert.ok(words.trim() && words !== code, `${locale}: no words for ${code}`);
+      }
+    }
   });
 
   test(`the form's first ${name} choice is one of the codes`, () => {

@@ -68,7 +68,7 @@ test("created/duplicate become receipts without the sealed blob; rejected/confli
       { id: created, status: "created", error: null },
       { id: duplicate, status: "duplicate", error: null },
       { id: rejected, status: "rejected",
-        error: { field: "prisoner_id", message: "Not on your wings." } },
+        error: { field: "prisoner_id", code: "not_on_wing", message: "Not on your wings." } },
       { id: conflict, status: "conflict",
         error: { field: "id", message: "This id was stored before with different content." } },
       { id: randomUUID(), status: "created", error: null }, // unknown: ignored
@@ -89,9 +89,11 @@ test("created/duplicate become receipts without the sealed blob; rejected/confli
     }
     const problems = await outbox.problems(A);
     assert.deepEqual(problems.map(({ id, status, reason }) => ({ id, status, reason })), [
-      { id: rejected, status: "rejected", reason: "prisoner_id: Not on your wings." },
+      { id: rejected, status: "rejected",
+        reason: { code: "not_on_wing", field: "prisoner_id", message: "Not on your wings." } },
       { id: conflict, status: "conflict",
-        reason: "id: This id was stored before with different content." },
+        reason: { code: "invalid", field: "id",
+                  message: "This id was stored before with different content." } },
     ]);
     // applying again changes nothing (a sent entry never goes back)
     await outbox.applyResults(A, [{ id: created, status: "rejected", error: null }], T0 + 2 * DAY);
@@ -103,7 +105,7 @@ test("only problems can be dismissed, and problems are never waiting again", asy
   const [problem, waiting] = await addEntries(outbox, A, 2);
   await outbox.applyResults(A, [{ id: problem, status: "rejected", error: null }], T0);
   assert.deepEqual((await outbox.waiting(A)).map((e) => e.id), [waiting]);
-  assert.equal((await outbox.problems(A))[0].reason, "The server refused this entry.");
+  assert.deepEqual((await outbox.problems(A))[0].reason, { code: "rejected" });
   assert.equal(await outbox.dismiss(A, waiting), false);
   assert.equal(await outbox.waitingCount(A), 1);
   assert.equal(await outbox.dismiss(A, problem), true);

@@ -151,12 +151,30 @@ describe("syncOnce", () => {
     assert.deepEqual(Object.keys(body.items[0]).sort(), ["id", "sealed"]);
     assert.equal(await outbox.waitingCount(A), 0);
     assert.equal((await outbox.receipts(A, T0 + 1000)).length, 2);
-    assert.deepEqual((await outbox.problems(A)).map((p) => p.reason), ["facts: no 2", "facts: no 3"]);
+    assert.deepEqual((await outbox.problems(A)).map((p) => p.reason.message), ["no 2", "no 3"]);
     assert.equal(await outbox.getMeta(A, "lastSuccessAt"), T0 + 1000);
     assert.equal(await outbox.waitingCount(B), 1);
     // problems are never sent again
     assert.equal((await run(outbox, server)).outcome, "nothing");
     assert.equal(server.posts.length, 1);
+  });
+
+  test("each entry goes with the language it was written in; older entries with none", async () => {
+    const outbox = await freshOutbox();
+    const [old] = await addEntries(outbox, A, 1);
+    const fresh = randomUUID();
+    await outbox.add(A, { id: fresh, sealed: fakeSealed("sq"), summary: summary(), locale: "sr-Cyrl" },
+                     T0 + 1);
+    const forged = randomUUID();
+    await outbox.add(A, { id: forged, sealed: fakeSealed("f"), summary: summary(),
+                          locale: "en\"},{\"x" }, T0 + 2);
+    const server = fakeServer();
+    await run(outbox, server);
+    const items = server.posts[0].body.items;
+    assert.deepEqual(items.map((it) => [it.id, it.locale]),
+                     [[old, undefined], [fresh, "sr-Cyrl"], [forged, undefined]]);
+    assert.deepEqual(Object.keys(items[0]).sort(), ["id", "sealed"]);
+    assert.deepEqual(Object.keys(items[1]).sort(), ["id", "locale", "sealed"]);
   });
 
   test("an entry whose tag does not verify becomes a problem and is never sent", async () => {
@@ -178,7 +196,7 @@ describe("syncOnce", () => {
     assert.deepEqual(server.posts.flatMap((p) => p.body.items.map((it) => it.id)), [mine]);
     const problems = await outbox.problems(A);
     assert.deepEqual(problems.map((p) => p.id).sort(), ["foreign-0", "foreign-1", "foreign-2"]);
-    assert.ok(problems.every((p) => p.status === "refused" && /not sent/.test(p.reason)));
+    assert.ok(problems.every((p) => p.status === "refused" && p.reason.code === "refused"));
     assert.equal(await outbox.waitingCount(A), 0);
   });
 
