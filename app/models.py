@@ -211,6 +211,8 @@ class Observation(Base):
     assessment_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     payload_hash: Mapped[str] = mapped_column(String(64))
     review_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The language its free text was written in (a Locale code); NULL from a client too old to say.
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class Addendum(Base):
@@ -223,6 +225,7 @@ class Addendum(Base):
     author_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     text_enc: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)  # of the text
 
 
 class ScreeningItem(Base):
@@ -242,14 +245,15 @@ class ScreeningItem(Base):
 
 
 class ScreeningTrigger(Base):
-    """Why an item is in the queue: which rule fired, in words, on which observations."""
+    """Why an item is in the queue: which rule fired, with its numbers, on which observations.
+    No sentence: app/services/flag_rules.sentence says it in the reader's language."""
 
     __tablename__ = "screening_trigger"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("screening_item.id"), index=True)
     rule_id: Mapped[str] = mapped_column(String(32))
-    sentence: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict] = mapped_column(JSON)
     observation_ids: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -298,6 +302,7 @@ class ScreeningEvent(Base):
     review_on: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     refers_to: Mapped[int | None] = mapped_column(ForeignKey("screening_event.id"), nullable=True)
     text_enc: Mapped[str | None] = mapped_column(Text, nullable=True)  # reason, encrypted
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)  # of the text
 
 
 # --- trends: counts kept up to date in the same transaction as what they count ----------------

@@ -108,7 +108,7 @@ class Flag:
     prisoner_id: str
     prison_id: str
     received_at: datetime
-    immediate: list[str]  # labels of immediate indicators (rule R2)
+    immediate: list[str]  # codes of immediate indicators (rule R2)
 
 
 def fast_engine(url: str) -> Engine:
@@ -294,8 +294,9 @@ def add_screening(db: Session, world: World, flags: list[Flag],
             item["closed_at"] = history(item)
         firings = [flag_rules.manual(flag.observation_id)]
         if flag.immediate:
-            firings.append(flag_rules.immediate(flag.observation_id, flag.immediate))
-        triggers += [{"item_id": item["id"], "rule_id": f.rule_id, "sentence": f.sentence,
+            firings.append(flag_rules.immediate(flag.observation_id,
+                                                catalogue.current().version, flag.immediate))
+        triggers += [{"item_id": item["id"], "rule_id": f.rule_id, "params": dict(f.params),
                       "observation_ids": list(f.observation_ids),
                       "created_at": flag.received_at} for f in firings]
     rows = []

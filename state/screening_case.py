@@ -8,13 +8,24 @@ import reflex as rx
 from sqlalchemy.orm import Session
 
 from app.clock import utc_now
+from app.i18n.messages import Messages, N_
 from app.runtime import transaction
 from app.services import screening
 from app.services.accounts import Identity
-from app.views.screening import OUTCOME_LABELS, CaseView, case_view, start_of_day
+from app.views.screening import (
+    OUTCOME_LABELS,
+    CaseView,
+    case_view,
+    reason_hint,
+    refusal,
+    review_choices,
+    take_over_hint,
+    start_of_day,
+)
 from app.vocabulary import Outcome
 from state.forms import form_text
 from state.identity import current_identity
+from state.language import messages
 from state.screening_common import (
     cipher,
     item_number,
@@ -36,58 +47,69 @@ class ScreeningCaseState(rx.State):
     notice: str = ""
     outcome: str = ""
     taking_over: bool = False
+    review_choices: list[list[str]] = []  # [ISO date, its words]
+    take_over_hint: str = ""
+    reason_hint: str = ""
 
     def _item_id(self) -> int | None:
         return item_number(self.router.url.path.rstrip("/").removeprefix(PREFIX))
 
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load: the case, once the frame has checked the role. Every read is audited."""
         self.loaded = self.refused = False
         self.missing = self.message = self.notice = self.outcome = ""
         self.taking_over = False
         who = current_identity(self.router.headers.cookie)
         if who is not None:
-            self._read(who)
+            self._read(who, await messages(self))
 
-    def _read(self, who: Identity) -> None:
+    def _read(self, who: Identity, words: Messages) -> None:
         item_id = self._item_id()
         if item_id is None:
-            self.missing = "There is no such screening item."
+            self.missing = words.t("There is no such screening item.")
             return
+        now = utc_now()
         try:
             with transaction() as db:
-                case = screening.case(db, who, item_id, utc_now(), cipher())
+                case = screening.case(db, who, item_id, now, cipher())
         except screening.NotAllowed as error:
             log_refusal(who, item_id, error)
             self.case, self.refused = CaseView(), True
             return
         except screening.ScreeningError as error:
-            self.missing = error.message
+            self.missing = refusal(words, error)
             return
-        self.case = case_view(case, who.user_id, location_labels(), local_zone())
+        self.case = case_view(case, who.user_id, location_labels(), words, now)
+        self.review_choices = review_choices(words, now)
+        self.take_over_hint, self.reason_hint = take_over_hint(words), reason_hint(words)
         self.loaded = True
 
-    def _act(self, command: Callable[[Session, Identity, int], object], done: str) -> None:
-        """Run a command on this item; on success re-read the case, else keep the form as typed."""
+    async def _act(self, command: Callable[[Session, Identity, int, Messages], object],
+                   done: str) -> None:
+        """Run a command on this item; on success re-read the case, else keep the form as typed.
+        `done` is the message id of what the page then says."""
         who = current_identity(self.router.headers.cookie)
         item_id = self._item_id()
         if who is None or item_id is None:
             return
-        self.message = run_command(lambda db: command(db, who, item_id))
+        words = await messages(self)
+        self.message = run_command(lambda db: command(db, who, item_id, words), words)
         if self.message:
             return
-        self.notice, self.outcome, self.taking_over = done, "", False
-        self._read(who)
+        self.notice, self.outcome, self.taking_over = words.t(done), "", False
+        self._read(who, words)
 
-    def _act_on_text(self, command: Callable[..., object], text: str, done: str) -> None:
-        """Take-over and addendum: commands that store one piece of the screener's text."""
-        self._act(lambda db, who, item: command(db, who, item, text, utc_now(), cipher()), done)
+    async def _act_on_text(self, command: Callable[..., object], text: str, done: str) -> None:
+        """Take-over and addendum: commands that store one piece of the screener's text, with
+        the language the screener writes in now."""
+        await self._act(lambda db, who, item, words: command(
+            db, who, item, text, utc_now(), cipher(), words.locale), done)
 
     @rx.event
-    def claim(self):
-        self._act(lambda db, who, item: screening.claim(db, who, item, utc_now()),
-                  "Claimed: this item is on your name.")
+    async def claim(self):
+        await self._act(lambda db, who, item, _words: screening.claim(db, who, item, utc_now()),
+                        N_("Claimed: this item is on your name."))
 
     @rx.event
     def ask_take_over(self):
@@ -98,9 +120,9 @@ class ScreeningCaseState(rx.State):
         self.taking_over, self.message = False, ""
 
     @rx.event
-    def take_over(self, form_data: dict):
-        self._act_on_text(screening.take_over, form_text(form_data, "reason"),
-                          "Taken over: this item is now on your name.")
+    async def take_over(self, form_data: dict):
+        await self._act_on_text(screening.take_over, form_text(form_data, "reason"),
+                                N_("Taken over: this item is now on your name."))
 
     @rx.event
     def choose_outcome(self, outcome: str):
@@ -110,25 +132,26 @@ class ScreeningCaseState(rx.State):
         self.outcome, self.message = chosen if chosen in OUTCOME_LABELS else "", ""
 
     @rx.event
-    def decide(self, form_data: dict):
+    async def decide(self, form_data: dict):
         outcome = form_text(form_data, "outcome") or self.outcome
         reason = form_text(form_data, "reason")
         review = form_text(form_data, "review_on")
         review_on = start_of_day(review, local_zone()) if outcome == Outcome.MONITOR else None
         if outcome == Outcome.MONITOR and review and review_on is None:
-            self.message = "Enter the review date as a date."
+            self.message = (await messages(self)).t("Choose one of the review dates offered.")
             return
         kind = form_text(form_data, "support_kind") or None
-        self._act(lambda db, who, item: screening.decide(
+        await self._act(lambda db, who, item, words: screening.decide(
             db, who, item, outcome, reason, utc_now(), cipher(), review_on=review_on,
-            support_kind=kind), "Decision recorded.")
+            support_kind=kind, locale=words.locale), N_("Decision recorded."))
 
     @rx.event
-    def sign_off(self):
-        self._act(lambda db, who, item: screening.sign_off(db, who, item, utc_now()),
-                  "Referral signed off: it now counts.")
+    async def sign_off(self):
+        await self._act(lambda db, who, item, _words: screening.sign_off(db, who, item,
+                                                                         utc_now()),
+                        N_("Referral signed off: it now counts."))
 
     @rx.event
-    def add_addendum(self, form_data: dict):
-        self._act_on_text(screening.add_addendum, form_text(form_data, "text"),
-                          "Addendum added.")
+    async def add_addendum(self, form_data: dict):
+        await self._act_on_text(screening.add_addendum, form_text(form_data, "text"),
+                                N_("Addendum added."))

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app.clock import utc_now
+from app.i18n.messages import Messages
 from app.runtime import ingest_context, transaction
 from app.services import catalogue, screening
 from app.services.accounts import Identity
 from app.services.fieldcrypt import FieldCipher
 from app.settings import get_settings
+from app.views.screening import refusal
 
 
 @lru_cache(maxsize=1)
@@ -37,8 +39,8 @@ def item_number(value: object) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
-def run_command(command: Callable[[Session], object]) -> str:
-    """Run one screening command in its own transaction; '' or the refusal's sentence.
+def run_command(command: Callable[[Session], object], words: Messages) -> str:
+    """Run one screening command in its own transaction; '' or the refusal, in `words`.
 
     A refusal is raised before anything is written and the transaction rolls back, so a
     refused command records nothing."""
@@ -46,7 +48,7 @@ def run_command(command: Callable[[Session], object]) -> str:
         with transaction() as db:
             command(db)
     except screening.ScreeningError as error:
-        return error.message
+        return refusal(words, error)
     return ""
 
 

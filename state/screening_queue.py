@@ -10,10 +10,11 @@ from app.clock import utc_now
 from app.runtime import transaction
 from app.services import screening
 from app.services.accounts import Identity
-from app.views.screening import QueueFilters, QueueRowView, queue_row
+from app.views.screening import QueueFilters, QueueRowView, queue_row, take_over_hint
 from state.forms import form_text
 from state.identity import current_identity
-from state.screening_common import cipher, item_number, local_zone, run_command
+from state.language import messages
+from state.screening_common import cipher, item_number, run_command
 
 ROUTE = "/screening"
 
@@ -31,24 +32,30 @@ class ScreeningQueueState(rx.State):
     take_over_item: int = 0
     take_over_name: str = ""
     take_over_error: str = ""
+    shown: str = ""  # "3 shown of 12 open."
+    take_over_hint: str = ""
 
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load, and after every action: the queue as the URL's filters show it."""
         who = current_identity(self.router.headers.cookie)
         if who is not None:
-            self._refresh(who)
+            await self._refresh(who)
 
-    def _refresh(self, who: Identity) -> None:
+    async def _refresh(self, who: Identity) -> None:
         filters = QueueFilters.from_query(dict(self.router.url.query_parameters))
         self.wing, self.status, self.overdue = filters.wing, filters.status, filters.overdue
         self.held, self.search = filters.held, filters.search
+        now, words = utc_now(), await messages(self)
         with transaction() as db:
-            found = screening.queue(db, who, utc_now(), cipher(),
+            found = screening.queue(db, who, now, cipher(),
                                     keep=lambda row: filters.keeps(row, who.user_id))
         self.total = found.total
         self.wings = sorted(found.wing_codes | ({filters.wing} - {""}))
-        self.rows = [queue_row(row, who.user_id, local_zone()) for row in found.rows]
+        self.rows = [queue_row(row, who.user_id, words, now) for row in found.rows]
+        self.shown = words.tn("{shown} shown of {count} open.", "{shown} shown of {count} open.",
+                              found.total, shown=words.number(len(found.rows)))
+        self.take_over_hint = take_over_hint(words)
 
     def _show(self, **changes):
         """Filters live in the URL, so a reload or a shared link shows the same list."""
@@ -81,13 +88,14 @@ class ScreeningQueueState(rx.State):
         return rx.redirect(ROUTE, replace=True)
 
     @rx.event
-    def claim(self, item_id: int):
+    async def claim(self, item_id: int):
         who = current_identity(self.router.headers.cookie)
         item = item_number(item_id)
         if who is None or item is None:
             return
-        self.message = run_command(lambda db: screening.claim(db, who, item, utc_now()))
-        self._refresh(who)
+        self.message = run_command(lambda db: screening.claim(db, who, item, utc_now()),
+                                   await messages(self))
+        await self._refresh(who)
 
     @rx.event
     def ask_take_over(self, item_id: int):
@@ -101,13 +109,16 @@ class ScreeningQueueState(rx.State):
         self.take_over_item, self.take_over_error = 0, ""
 
     @rx.event
-    def take_over(self, form_data: dict):
+    async def take_over(self, form_data: dict):
         who = current_identity(self.router.headers.cookie)
         if who is None or not self.take_over_item:
             return
         item_id, reason = self.take_over_item, form_text(form_data, "reason")
+        words = await messages(self)
+        # The reason is stored with the language the screener writes in now.
         self.take_over_error = run_command(
-            lambda db: screening.take_over(db, who, item_id, reason, utc_now(), cipher()))
+            lambda db: screening.take_over(db, who, item_id, reason, utc_now(), cipher(),
+                                           words.locale), words)
         if not self.take_over_error:
             self.take_over_item, self.message = 0, ""
-            self._refresh(who)
+            await self._refresh(who)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from app.services import flag_rules
+import pytest
+
+from app.i18n.locales import Locale
+from app.i18n.messages import Messages
+from app.services import catalogue, flag_rules
 from app.services.flag_rules import ConcernRecord
 
 T0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -24,13 +30,13 @@ def test_three_from_two_officers_within_30_days_fire_and_say_why():
     firing = flag_rules.pattern(record("z", 29), history)
     assert firing is not None and firing.rule_id == "R3-pattern"
     assert firing.observation_ids == ("x", "y", "z")
-    assert "3 concern observations" in firing.sentence and "2 officer(s)" in firing.sentence
+    assert firing.params == {"observations": 3, "officers": 2, "categories": 1, "days": 30}
 
 
 def test_two_categories_from_one_officer_fire():
     history = [record("x", 0, categories=("C01",)), record("y", 1, categories=("C03",))]
     firing = flag_rules.pattern(record("z", 2), history)
-    assert firing is not None and "2 indicator categories" in firing.sentence
+    assert firing is not None and firing.params["categories"] == 2
 
 
 def test_observations_more_than_30_days_apart_do_not_count_together():
@@ -49,7 +55,66 @@ def test_the_new_observation_itself_is_never_counted_twice():
     assert flag_rules.pattern(new, [new, record("y", 1, "b")]) is None
 
 
-def test_every_rule_has_an_id_and_a_sentence_and_none_is_a_score():
+def test_every_rule_has_an_id_and_a_description_and_none_is_a_score():
     ids = [rule.id for rule in flag_rules.RULES]
     assert len(set(ids)) == 3 and all(rule.description for rule in flag_rules.RULES)
     assert not any("score" in rule.description.lower() for rule in flag_rules.RULES)
+
+
+# --- the sentences, said when read ----------------------------------------------------------
+
+ZONE = ZoneInfo("Europe/Belgrade")
+
+
+@dataclass(frozen=True)
+class Counting(Messages):
+    """Messages that note each plural asked for: (singular, count)."""
+
+    asked: list = field(default_factory=list, compare=False)
+
+    def tn(self, singular: str, plural: str, count: int, /, **params: object) -> str:
+        self.asked.append((singular, count))
+        return super().tn(singular, plural, count, **params)
+
+
+def test_the_pattern_sentence_is_said_from_its_numbers_with_a_plural_for_each():
+    english = Messages(Locale.EN, ZONE)
+    params = {"observations": 3, "officers": 2, "categories": 1, "days": 30}
+    assert flag_rules.sentence(english, "R3-pattern", params) == (
+        "3 concern observations about this prisoner within 30 days, from 2 officers in 1 "
+        "indicator category.")
+    assert flag_rules.sentence(english, "R3-pattern", {**params, "officers": 1}).count(
+        "from 1 officer in") == 1
+
+
+@pytest.mark.parametrize("locale", [Locale.SR_LATN, Locale.MK, Locale.BS])
+def test_each_number_of_a_sentence_takes_the_plural_form_its_language_has(locale):
+    words = Counting(locale, ZONE)
+    flag_rules.sentence(words, "R3-pattern",
+                        {"observations": 5, "officers": 21, "categories": 2, "days": 30})
+    assert words.asked == [("{count} concern observation", 5), ("{count} day", 30),
+                           ("from {count} officer", 21), ("in {count} indicator category", 2)]
+
+
+def test_the_immediate_sentence_names_the_indicators_in_the_readers_language():
+    cat = catalogue.current()
+    codes = [i.code for i in cat.indicators.values() if i.immediate][:2]
+    firing = flag_rules.immediate("obs", cat.version, codes)
+    assert firing.params == {"catalogue_version": cat.version, "indicators": codes}
+    for locale in (Locale.EN, Locale.SQ):
+        words = Counting(locale, ZONE)
+        said = flag_rules.sentence(words, firing.rule_id, firing.params)
+        assert all(cat.text(locale.value, code) in said for code in codes)
+        assert words.asked == [("Recorded an indicator that needs attention at once: "
+                                "{indicators}.", 2)]
+    one = flag_rules.sentence(Messages(Locale.EN, ZONE), firing.rule_id,
+                              {**firing.params, "indicators": codes[:1]})
+    assert one == (f"Recorded an indicator that needs attention at once: "
+                   f"{cat.text('en', codes[0])}.")
+
+
+def test_a_manual_flag_and_an_unknown_rule_say_what_they_can():
+    english = Messages(Locale.EN, ZONE)
+    assert flag_rules.manual("obs").params == {}
+    assert flag_rules.sentence(english, "R1-manual", {}).startswith("An officer flagged")
+    assert flag_rules.sentence(english, "R9-later", {"x": 1}) == "R9-later"

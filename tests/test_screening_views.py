@@ -5,16 +5,29 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from app.services.screening import QueueRow
-from app.views.screening import QueueFilters, queue_row, start_of_day
+import pytest
+
+from app.i18n.locales import ENDONYMS, Locale
+from app.i18n.messages import Messages
+from app.services.screening import QueueRow, Reason, ScreeningError, TriggerView
+from app.views.screening import (
+    QueueFilters,
+    language,
+    queue_row,
+    refusal,
+    review_choices,
+    start_of_day,
+)
 from tests.helpers import T0
 
 ZONE = ZoneInfo("Europe/Belgrade")
+EN = Messages(Locale.EN, ZONE)
 
 
 def row(**changes) -> QueueRow:
     fields = dict(item_id=7, prisoner_id="p", prisoner_name="Arben Hoxha",
-                  prisoner_number="DPC-24-1007", wing_code="A", reasons=("R1",),
+                  prisoner_number="DPC-24-1007", wing_code="A",
+                  reasons=(Reason(TriggerView("R1-manual", {}, ("o",), T0), ("Shouted",)),),
                   observation_count=3, officer_count=1, first_flagged=T0,
                   due_at=T0 + timedelta(hours=72), overdue=False, holder_id=None, holder=None,
                   state="unclaimed")
@@ -67,18 +80,60 @@ def test_the_search_finds_a_name_whatever_the_script_and_accents_typed():
 
 
 def test_a_row_offers_only_what_the_screener_may_do():
-    assert queue_row(row(), "me", ZONE).can_claim
-    held_by_other = queue_row(row(state="claimed", holder_id="x", holder="Milica"), "me", ZONE)
+    assert queue_row(row(), "me", EN, T0).can_claim
+    held_by_other = queue_row(row(state="claimed", holder_id="x", holder="Milica"), "me", EN, T0)
     assert (held_by_other.can_claim, held_by_other.can_take_over) == (False, True)
     assert held_by_other.holder == "Held by Milica"
-    held_by_me = queue_row(row(state="claimed", holder_id="me", holder="Lejla"), "me", ZONE)
+    held_by_me = queue_row(row(state="claimed", holder_id="me", holder="Lejla"), "me", EN, T0)
     assert (held_by_me.can_take_over, held_by_me.holder) == (False, "Held by you")
 
 
-def test_counts_and_dates_read_as_sentences_in_local_time():
-    view = queue_row(row(observation_count=1, officer_count=1), "me", ZONE)
+def test_counts_dates_and_reasons_read_as_sentences_in_local_time():
+    view = queue_row(row(observation_count=1, officer_count=1), "me", EN, T0)
     assert view.counts == "1 observation from 1 officer"
-    assert view.first_flagged == T0.astimezone(ZONE).strftime("%d %b %Y, %H:%M")
+    assert queue_row(row(observation_count=3, officer_count=2), "me", EN, T0).counts == (
+        "3 observations from 2 officers")
+    assert view.first_flagged == "First flagged " + EN.moment(T0, "medium")
+    assert view.reasons[1] == "Officer's reason: Shouted"
+    assert view.reasons[0].startswith("An officer flagged this observation")
+    assert (view.status, view.state, view.wing) == ("Unclaimed", "unclaimed", "Wing A")
+
+
+def test_how_long_is_left_or_overdue_is_said_as_a_duration():
+    assert queue_row(row(), "me", EN, T0 + timedelta(hours=69)).due.startswith(
+        "Due in 3 hours (")
+    late = queue_row(row(overdue=True), "me", EN, T0 + timedelta(hours=75))
+    assert late.due.startswith("Was due 3 hours ago (")
+
+
+def test_a_free_text_names_its_language_as_that_language_calls_itself():
+    assert language(EN, "sq") == ENDONYMS[Locale.SQ] == "Shqip"
+    assert language(Messages(Locale.MK, ZONE), "sr-Cyrl") == "Српски (ћирилица)"
+    assert language(EN, None) == "Language not recorded"
+    assert language(EN, "xx") == "Language not recorded"
+
+
+def test_a_refusal_is_said_with_its_count_and_its_day_in_the_readers_language():
+    short = ScreeningError("Give a reason of at least {count} character.",
+                           "Give a reason of at least {count} characters.", count=20)
+    assert refusal(EN, short) == "Give a reason of at least 20 characters."
+    monitored = ScreeningError("A decision was already recorded; the item is being monitored "
+                               "until {day} and returns to the queue then.", day=T0)
+    assert EN.day(T0.astimezone(ZONE).date()) in refusal(EN, monitored)
+    assert "Held by Lejla" in refusal(EN, ScreeningError(
+        "Held by {name}. Use Take over to move it to you.", name="Lejla"))
+
+
+@pytest.mark.parametrize("locale", [Locale.EN, Locale.SQ, Locale.SR_CYRL, Locale.PSEUDO])
+def test_review_dates_are_offered_as_the_locale_writes_them_and_read_back_as_days(locale):
+    words = Messages(locale, ZONE)
+    choices = review_choices(words, T0)
+    assert len(choices) == 6
+    first, said = choices[0]
+    assert words.day((T0.astimezone(ZONE) + timedelta(weeks=1)).date(), "full") in said
+    assert "/" not in said  # no US month/day/year
+    start = start_of_day(first, ZONE)
+    assert start is not None and start > T0
 
 
 def test_a_review_date_starts_at_local_midnight():

@@ -12,10 +12,15 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc.jwk import RSAKey
 from sqlalchemy import func, select, text, update
 
+from app.clock import utc_now
 from app.db import unit_of_work
-from app.models import AuditEntry, Observation, ScreeningItem, ScreeningTrigger
+from app.i18n.locales import Locale
+from app.i18n.messages import PSEUDO_OPEN, Messages
+from app.models import AuditEntry, Observation, ScreeningItem, ScreeningTrigger, User
 from app.runtime import ingest_context
 from app.services import sealing, screening
+from app.settings import get_settings
+from app.views.screening import case_view
 from tests.helpers import (
     api_client,
     bearer,
@@ -40,6 +45,11 @@ def send(items: list[dict], username: str = "officer1", device: str = "tablet-1"
 def new_item(prisoner_index: int = 0, username: str = "officer1", **changes) -> dict:
     return {"id": str(uuid.uuid4()),
             "payload": observation_payload(roster(username)[prisoner_index]["id"], **changes)}
+
+
+def said_to(username: str, msgid: str, **params) -> str:
+    """A message as the API says it to this user, in their own language."""
+    return Messages(identity(username).locale, get_settings().zone).t(msgid, **params)
 
 
 def statuses(response) -> list[str]:
@@ -97,7 +107,8 @@ def test_an_officer_may_write_only_about_prisoners_on_their_wings():
     response = send([item], "officer1")
     assert statuses(response) == ["rejected"]
     assert response.json()["results"][0]["error"] == {
-        "field": "prisoner_id", "message": "This prisoner is not on one of your wings."}
+        "field": "prisoner_id", "code": "not_your_wing",
+        "message": said_to("officer1", "This prisoner is not on one of your wings.")}
 
 
 def test_the_author_is_the_token_user_never_a_payload_field():
@@ -147,7 +158,7 @@ def test_a_flag_opens_one_screening_item_and_later_flags_attach_to_it():
                               .order_by(ScreeningTrigger.id)).all()
     manual = [t for t in triggers if t.rule_id == "R1-manual"]
     assert [t.observation_ids for t in manual] == [[first["id"]], [second["id"]]]
-    assert all(t.sentence for t in triggers)
+    assert all(t.params == {} for t in manual)
 
 
 def test_an_immediate_indicator_opens_an_item_without_a_manual_flag():
@@ -228,8 +239,9 @@ def test_bad_payloads_are_rejected_with_the_field_that_is_wrong(changes, field):
 def test_times_in_the_future_or_too_old_are_rejected():
     response = send([new_item(14, occurred_at=_future()), new_item(14, occurred_at=_too_old())])
     assert statuses(response) == ["rejected", "rejected"]
-    messages = [r["error"]["message"] for r in response.json()["results"]]
-    assert "future" in messages[0] and "older than" in messages[1]
+    errors = [r["error"] for r in response.json()["results"]]
+    assert [e["code"] for e in errors] == ["in_future", "too_old"]
+    assert errors[0]["message"] == said_to("officer1", "Lies in the future.")
 
 
 @pytest.mark.parametrize("item", [
@@ -292,7 +304,7 @@ def test_three_concerns_in_two_categories_queue_the_prisoner_once_with_rule_r3()
                    ScreeningTrigger.rule_id == "R3-pattern")).all()
     assert len(pattern) == 1
     assert set(pattern[0].observation_ids) == {item["id"] for item in batch}
-    assert "2 indicator categories" in pattern[0].sentence
+    assert pattern[0].params == {"observations": 3, "officers": 1, "categories": 2, "days": 30}
 
 
 def test_a_correction_is_an_addendum_and_the_observation_never_changes():
@@ -366,3 +378,73 @@ def test_an_officer_learns_that_a_flag_was_reviewed_but_not_what_was_decided():
     entry = next(o for o in mine["observations"] if o["id"] == flagged["id"])
     assert entry["status"] == "screened" and entry["reviewed_at"]
     assert "no_further_action" not in json.dumps(mine) and "film poster" not in json.dumps(mine)
+
+
+# --- the language of each entry, and of the answers (issue 10) -------------------------------
+
+
+def written_in(observation_id: str) -> str | None:
+    with unit_of_work() as db:
+        return db.scalar(select(Observation.locale).where(Observation.id == observation_id))
+
+
+def test_each_entry_records_the_language_it_was_written_in_and_old_clients_none():
+    albanian = {**new_item(2), "locale": "sq"}
+    cyrillic = {**new_item(2), "locale": "sr-Cyrl"}
+    unsaid = new_item(2)
+    assert statuses(send([albanian, cyrillic, unsaid])) == ["created"] * 3
+    assert [written_in(i["id"]) for i in (albanian, cyrillic, unsaid)] == ["sq", "sr-Cyrl", None]
+
+
+@pytest.mark.parametrize("code", ["sr", "SQ", "sr_Latn", "klingon", 7, ["sq"]])
+def test_a_locale_wingwatch_does_not_speak_rejects_the_item_and_stores_nothing(code):
+    item = {**new_item(3), "locale": code}
+    response = send([item])
+    assert statuses(response) == ["rejected"]
+    assert response.json()["results"][0]["error"]["field"] == "locale"
+    assert response.json()["results"][0]["error"]["code"] == "unknown_locale"
+    assert stored(item["id"]) == 0
+
+
+@pytest.fixture
+def officer_in_pseudo_locale():
+    """officer1 reads the pseudo-locale for one test, then his own language again."""
+    with unit_of_work() as db:
+        before = db.scalar(select(User.locale).where(User.username == "officer1"))
+        db.execute(update(User).where(User.username == "officer1").values(locale="en-XA"))
+    yield
+    with unit_of_work() as db:
+        db.execute(update(User).where(User.username == "officer1").values(locale=before))
+
+
+def test_item_errors_come_with_a_code_and_in_the_callers_language(officer_in_pseudo_locale):
+    wing_b = roster("officer2")[0]["id"]
+    response = send([{"id": str(uuid.uuid4()), "payload": observation_payload(wing_b)},
+                     new_item(4, occurred_at=_too_old()), new_item(4, facts="   ")])
+    assert statuses(response) == ["rejected"] * 3
+    errors = [r["error"] for r in response.json()["results"]]
+    assert [e["code"] for e in errors] == ["not_your_wing", "too_old", "facts_blank"]
+    pseudo = Messages(Locale.PSEUDO, get_settings().zone)
+    assert errors[0]["message"] == pseudo.t("This prisoner is not on one of your wings.")
+    assert all(e["message"].startswith(PSEUDO_OPEN) for e in errors), errors
+
+
+def test_the_case_view_shows_the_language_beside_each_free_text():
+    prisoner = roster("officer1")[5]["id"]
+    entry = {**new_item(5, flag=True, flag_reason="Said it twice."), "locale": "sq"}
+    assert statuses(send([entry])) == ["created"]
+    (item,) = open_items(prisoner)
+    screener, cipher, now = identity("screener1"), ingest_context().cipher, utc_now()
+    with unit_of_work() as db:
+        screening.claim(db, screener, item.id, now)
+        screening.add_addendum(db, screener, item.id, "Shënim i shkurtër.", now, cipher,
+                               Locale.SQ)
+        screening.add_addendum(db, screener, item.id, "Белешка.", now, cipher, Locale.MK)
+    with unit_of_work() as db:
+        case = screening.case(db, screener, item.id, now, cipher)
+    view = case_view(case, screener.user_id, {}, Messages(Locale.EN, get_settings().zone), now)
+    card = next(c for c in view.timeline if c.id == entry["id"])
+    assert card.language == "Shqip"
+    assert [(line.text, line.language) for line in view.history if line.text] == [
+        ("Shënim i shkurtër.", "Shqip"), ("Белешка.", "Македонски")]
+    assert [line.language for line in view.history if not line.text] == [""]  # the claim

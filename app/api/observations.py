@@ -30,6 +30,7 @@ from app.api.schemas import (
 )
 from app.api.sync_items import parse_item
 from app.clock import utc_now
+from app.i18n.messages import Messages, N_
 from app.models import (
     Observation,
     Prisoner,
@@ -39,6 +40,7 @@ from app.models import (
     Wing,
 )
 from app.services import audit, catalogue, observations
+from app.settings import get_settings
 from app.vocabulary import EventKind, ObservationStatus
 
 PREFIX = "/api/v1"
@@ -60,14 +62,17 @@ def bootstrap(caller: CurrentUser, db: DB) -> Bootstrap:
         .where(Prisoner.wing_id.in_(caller.wing_ids))
         .order_by(Prisoner.family_name, Prisoner.given_name)).all()
     wings = db.scalars(select(Wing.code).where(Wing.id.in_(caller.wing_ids))).all()
+    words = Messages(caller.locale, get_settings().zone)
     return Bootstrap(
         user=BootstrapUser(id=caller.user_id, username=caller.username,
                            display_name=caller.display_name, role=caller.role,
                            locale=caller.locale, wings=sorted(wings)),
         roster=[RosterEntry(id=pid, name=f"{given} {family}", number=number, wing=wing)
                 for pid, given, family, number, wing in roster],
-        catalogue=catalogue.current().to_public_dict(),
-        locations=[{"code": loc.code, "label": loc.label} for loc in catalogue.locations()],
+        # In the officer's language: the tablet shows them offline as it got them.
+        catalogue=catalogue.current().to_public_dict(caller.locale.value),
+        locations=[{"code": loc.code, "label": words.t(loc.label)}
+                   for loc in catalogue.locations()],
         sealing_key=sealing_ring().public_jwk(),
     )
 
@@ -76,7 +81,8 @@ def bootstrap(caller: CurrentUser, db: DB) -> Bootstrap:
 def sync(body: SyncRequest, caller: Officer) -> SyncResponse:
     """Store a batch exactly once: one result per item, in order; one bad item blocks nothing."""
     ring, context = sealing_ring(), ingest_context()
-    items = [parse_item(raw, ring) for raw in body.items]
+    words = Messages(caller.locale, get_settings().zone)
+    items = [parse_item(raw, ring, words) for raw in body.items]
     for attempt in range(ATTEMPTS):
         try:
             with transaction() as db:  # signs the audit head once the batch is committed
@@ -85,10 +91,11 @@ def sync(body: SyncRequest, caller: Officer) -> SyncResponse:
             break
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
-                raise errors.ApiError(409, "busy", "Please send again.") from None
+                raise errors.ApiError(409, "busy", N_("Please send again.")) from None
     return SyncResponse(results=[
         ItemResult(id=r.id or None, status=r.status,
-                   error=ItemError(field=r.error.field, message=r.error.message)
+                   error=ItemError(field=r.error.field, code=r.error.code,
+                                   message=words.t(r.error.message, **r.error.params))
                    if r.error else None)
         for r in results
     ])
@@ -100,12 +107,12 @@ def add_addendum(observation_id: ObservationId, body: AddendumRequest, caller: O
                  ) -> AddendumCreated:
     """Correct or add to one's own observation. The observation itself never changes."""
     if not has_words(body.text):
-        raise errors.ApiError(422, "invalid_request", "text: write the correction.")
+        raise errors.ApiError(422, "invalid_request", N_("text: write the correction."))
     with transaction() as db:
         addendum_id = observations.add_addendum(db, caller, observation_id, body.text,
-                                                utc_now(), ingest_context().cipher)
+                                                utc_now(), ingest_context().cipher, body.locale)
     if addendum_id is None:
-        raise errors.ApiError(404, "not_found", "No observation of yours has this id.")
+        raise errors.ApiError(404, "not_found", N_("No observation of yours has this id."))
     return AddendumCreated(id=addendum_id, observation_id=observation_id)
 
 

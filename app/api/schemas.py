@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
+from pydantic_core import PydanticCustomError
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -19,6 +20,7 @@ from pydantic import (
 )
 
 from app.i18n.locales import Locale
+from app.i18n.messages import N_
 from app.vocabulary import ConcernLevel, ObservationStatus, Role, Source
 
 
@@ -127,6 +129,13 @@ class ErrorBody(Strict):
 Code = Annotated[Text, Field(min_length=1, max_length=32), Plain]
 
 
+# The payload's own checks: error type -> (the field, a message id for the client's language).
+MODEL_CHECKS: dict[str, tuple[str, str]] = {
+    "facts_blank": ("facts", N_("Write what was seen or heard.")),
+    "flag_reason_required": ("flag_reason", N_("Required when flag is true.")),
+}
+
+
 class ObservationPayload(Strict):
     """What the officer wrote. The author is the token's user, never a field here."""
 
@@ -146,21 +155,26 @@ class ObservationPayload(Strict):
     @model_validator(mode="after")
     def _checks(self) -> ObservationPayload:
         if not self.facts.strip():
-            raise ValueError("facts: write what was seen or heard")
+            raise PydanticCustomError("facts_blank", "facts: write what was seen or heard")
         if self.flag and not (self.flag_reason or "").strip():
-            raise ValueError("flag_reason: required when flag is true")
+            raise PydanticCustomError("flag_reason_required",
+                                      "flag_reason: required when flag is true")
         return self
 
 
 class SyncRequest(Strict):
     device_id: Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[\w.:-]+$")]
     # Items are checked one by one, so one malformed item is rejected without blocking the rest.
-    items: Annotated[list[Any], Field(min_length=1, max_length=500)]
+    items: Annotated[list[Any], Field(min_length=1, max_length=500, description=(
+        'Each {"id", "payload" | "sealed", "locale"?}: "locale" (optional, one of '
+        + ", ".join(locale.value for locale in Locale)
+        + ") is the language the entry was written in; absent from older clients."))]
 
 
 class ItemError(Strict):
     field: str
-    message: str
+    message: str  # in the caller's language
+    code: str = "invalid"  # what is wrong, for programs (e.g. unknown_prisoner, too_old)
 
 
 class ItemResult(Strict):
@@ -215,6 +229,7 @@ class MyObservations(Strict):
 
 class AddendumRequest(Strict):
     text: Annotated[Words, Field(min_length=1, max_length=2000), Plain]
+    locale: Locale | None = None  # the language it is written in; absent from older clients
 
 
 class AddendumCreated(Strict):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.frame import signed_in_frame
-from app.services.screening import MIN_REASON, MIN_TAKE_OVER_REASON
+from app.i18n.messages import N_
+from app.services.screening import MIN_TAKE_OVER_REASON
 from app.views.screening import OUTCOME_LABELS, SUPPORT_LABELS
-from app.vocabulary import Outcome
+from app.vocabulary import ItemState, Outcome
 from components import layout
 from components import screening as ui
+from components.words import t
 from state.screening_case import ScreeningCaseState as S
 
 ROUTE = "/screening/[item_id]"
@@ -17,11 +19,12 @@ TITLE = "Screening case — Wingwatch"
 ON_LOAD = S.load
 
 OUTCOME_HINTS: dict[Outcome, str] = {
-    Outcome.NO_FURTHER_ACTION: "Closes the item.",
-    Outcome.MONITOR: "The item leaves the queue and returns on the review date.",
-    Outcome.REFER_ASSESSMENT: "To the specialist team (VERA-2R, ERG22+ or the national tool). "
-                              "Counts only once a second member of treatment staff signs it off.",
-    Outcome.REFER_SUPPORT: "Closes the item with a referral to the support you choose.",
+    Outcome.NO_FURTHER_ACTION: N_("Closes the item."),
+    Outcome.MONITOR: N_("The item leaves the queue and returns on the review date."),
+    Outcome.REFER_ASSESSMENT: N_("To the specialist team (VERA-2R, ERG22+ or the national "
+                                 "tool). Counts only once a second member of treatment staff "
+                                 "signs it off."),
+    Outcome.REFER_SUPPORT: N_("Closes the item with a referral to the support you choose."),
 }
 
 
@@ -32,22 +35,22 @@ def _header() -> rx.Component:
             rx.flex(
                 rx.vstack(
                     rx.heading(case.prisoner, size="8", as_="h1"),
-                    rx.text(case.number, " · Wing ", case.wing, size="3",
+                    rx.text(case.number, " · ", case.wing, size="3",
                             color=rx.color("gray", 11)),
                     spacing="1",
                 ),
                 rx.spacer(),
-                rx.hstack(ui.overdue_badge(case.overdue), ui.status_badge(case.state, case.status),
-                          spacing="2"),
+                rx.flex(ui.overdue_badge(case.overdue), ui.status_badge(case.state, case.status),
+                        gap="8px", wrap="wrap"),
                 width="100%", wrap="wrap", gap="8px", align="start",
             ),
             rx.flex(
-                rx.text("First flagged ", case.opened, size="2"),
-                rx.text("Due ", case.due, size="2", weight="bold"),
+                rx.text(case.opened, size="2"),
+                rx.text(case.due, size="2", weight="bold"),
                 rx.text(case.holder, size="2"),
                 gap="4px 20px", wrap="wrap",
             ),
-            rx.cond(case.decision != "", rx.text("Decision: ", case.decision, weight="bold")),
+            rx.cond(case.decision != "", rx.text(case.decision, weight="bold")),
             spacing="3", width="100%",
         ),
         width="100%", size="3",
@@ -58,8 +61,8 @@ def _outcome_choice(key: Outcome) -> rx.Component:
     return rx.el.label(
         rx.hstack(
             rx.radio_group.item(value=key, margin_top="3px"),
-            rx.vstack(rx.text(OUTCOME_LABELS[key], weight="medium"),
-                      rx.text(OUTCOME_HINTS[key], size="2", color=rx.color("gray", 11)),
+            rx.vstack(rx.text(t(OUTCOME_LABELS[key]), weight="medium"),
+                      rx.text(t(OUTCOME_HINTS[key]), size="2", color=rx.color("gray", 11)),
                       spacing="0"),
             spacing="3", align="start",
         ),
@@ -71,29 +74,33 @@ def _outcome_choice(key: Outcome) -> rx.Component:
 def _decision_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.heading("Record a decision", size="5", as_="h2"),
+            rx.heading(t("Record a decision"), size="5", as_="h2"),
             rx.radio_group.root(
                 rx.vstack(*[_outcome_choice(key) for key in OUTCOME_LABELS], spacing="2",
                           width="100%"),
                 name="outcome", value=S.outcome, on_change=S.choose_outcome, size="3",
-                aria_label="Decision", width="100%",
+                aria_label=t("Decision"), width="100%",
             ),
             rx.cond(S.outcome == Outcome.MONITOR, rx.vstack(
-                rx.el.label("Review date", html_for="review-on", font_weight="500"),
-                rx.input(id="review-on", name="review_on", type="date", size="3"),
+                rx.el.label(t("Review date"), html_for="review-on", font_weight="500"),
+                # Dates as the screener's locale writes them (see views.review_choices).
+                rx.el.select(
+                    rx.el.option(t("Choose…"), value=""),
+                    rx.foreach(S.review_choices,
+                               lambda choice: rx.el.option(choice[1], value=choice[0])),
+                    id="review-on", name="review_on", class_name="ww-native-select"),
                 spacing="1")),
             rx.cond(S.outcome == Outcome.REFER_SUPPORT, rx.vstack(
-                rx.el.label("Kind of support", html_for="support-kind", font_weight="500"),
+                rx.el.label(t("Kind of support"), html_for="support-kind", font_weight="500"),
                 rx.el.select(
-                    rx.el.option("Choose…", value=""),
-                    *[rx.el.option(text, value=key) for key, text in SUPPORT_LABELS.items()],
+                    rx.el.option(t("Choose…"), value=""),
+                    *[rx.el.option(t(text), value=key) for key, text in SUPPORT_LABELS.items()],
                     id="support-kind", name="support_kind", class_name="ww-native-select"),
                 spacing="1")),
-            rx.el.label(f"Reason (at least {MIN_REASON} characters): what you read and why "
-                        "this decision", html_for="decision-reason", font_weight="500"),
+            rx.el.label(S.reason_hint, html_for="decision-reason", font_weight="500"),
             rx.text_area(id="decision-reason", name="reason", rows="4", size="3", width="100%",
                          max_length=2000),
-            rx.button("Record decision", type="submit", size="3"),
+            rx.button(t("Record decision"), type="submit", size="3"),
             spacing="3", width="100%",
         ),
         on_submit=S.decide, reset_on_submit=False, width="100%",
@@ -106,25 +113,27 @@ def _actions() -> rx.Component:
         rx.vstack(
             ui.notice(S.notice),
             ui.alert(S.message),
-            rx.cond(case.can_claim, rx.button("Claim", size="3", on_click=S.claim)),
+            rx.cond(case.can_claim, rx.button(t("Claim"), size="3", on_click=S.claim)),
             rx.cond(case.can_take_over, rx.cond(
                 S.taking_over,
                 # Its refusals show in the page's own alert above.
-                ui.take_over_form(S.take_over, S.cancel_take_over, MIN_TAKE_OVER_REASON),
-                rx.button("Take over", size="3", variant="outline", on_click=S.ask_take_over))),
+                ui.take_over_form(S.take_over, S.cancel_take_over, MIN_TAKE_OVER_REASON,
+                                  S.take_over_hint),
+                rx.button(t("Take over"), size="3", variant="outline",
+                          on_click=S.ask_take_over))),
             rx.cond(case.can_decide, _decision_form()),
             rx.cond(case.can_sign_off, rx.vstack(
-                rx.text("This referral for risk and needs assessment counts only once a second "
-                        "member of treatment staff signs it off."),
-                rx.button("Sign off referral", size="3", on_click=S.sign_off),
+                rx.text(t("This referral for risk and needs assessment counts only once a "
+                          "second member of treatment staff signs it off.")),
+                rx.button(t("Sign off referral"), size="3", on_click=S.sign_off),
                 spacing="2")),
             rx.cond(case.sign_off_refused != "", rx.text(case.sign_off_refused, size="2")),
-            rx.cond(case.state == "closed",
-                    rx.text("This item is closed. A correction or a later note goes in an "
-                            "addendum.", size="2")),
-            rx.cond(case.state == "monitoring",
-                    rx.text("Being monitored: the item returns to the queue on its review "
-                            "date.", size="2")),
+            rx.cond(case.state == ItemState.CLOSED,
+                    rx.text(t("This item is closed. A correction or a later note goes in an "
+                              "addendum."), size="2")),
+            rx.cond(case.state == ItemState.MONITORING,
+                    rx.text(t("Being monitored: the item returns to the queue on its review "
+                              "date."), size="2")),
             spacing="3", width="100%",
         ),
         width="100%",
@@ -134,11 +143,11 @@ def _actions() -> rx.Component:
 def _addendum_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.el.label("Add an addendum (a note or a correction; nothing is ever edited)",
+            rx.el.label(t("Add an addendum (a note or a correction; nothing is ever edited)"),
                         html_for="addendum-text", font_weight="500"),
             rx.text_area(id="addendum-text", name="text", rows="3", size="3", width="100%",
                          max_length=2000),
-            rx.button("Add addendum", type="submit", size="3", variant="soft"),
+            rx.button(t("Add addendum"), type="submit", size="3", variant="soft"),
             spacing="2", width="100%",
         ),
         on_submit=S.add_addendum, reset_on_submit=True, width="100%",
@@ -149,15 +158,16 @@ def _side() -> rx.Component:
     case = S.case
     return rx.vstack(
         _actions(),
-        rx.card(rx.vstack(rx.heading("Why this was flagged", size="4", as_="h2"),
+        rx.card(rx.vstack(rx.heading(t("Why this was flagged"), size="4", as_="h2"),
                           rx.unordered_list(rx.foreach(case.why, rx.list_item),
                                             margin_left="1.2em"),
                           spacing="2"), width="100%"),
-        rx.card(rx.vstack(rx.heading("Screening record", size="4", as_="h2"),
-                          ui.history_list(case.history, "Nothing recorded yet."),
+        rx.card(rx.vstack(rx.heading(t("Screening record"), size="4", as_="h2"),
+                          ui.history_list(case.history, t("Nothing recorded yet.")),
                           _addendum_form(), spacing="3"), width="100%"),
-        rx.card(rx.vstack(rx.heading("Other screening items for this prisoner", size="4", as_="h2"),
-                          ui.history_list(case.previous, "None."), spacing="2"),
+        rx.card(rx.vstack(rx.heading(t("Other screening items for this prisoner"), size="4",
+                                     as_="h2"),
+                          ui.history_list(case.previous, t("None.")), spacing="2"),
                 width="100%"),
         spacing="3", width="100%",
     )
@@ -165,10 +175,10 @@ def _side() -> rx.Component:
 
 def _timeline() -> rx.Component:
     return rx.vstack(
-        rx.heading("Observations (", S.case.timeline.length(), "), newest first", size="5",
-                   as_="h2"),
-        rx.text("Concerns and protective observations alike, with the facts apart from the "
-                "officer's assessment.", size="2", color=rx.color("gray", 11)),
+        rx.heading(t("Observations, newest first"), " (", S.case.timeline.length(), ")",
+                   size="5", as_="h2"),
+        rx.text(t("Concerns and protective observations alike, with the facts apart from the "
+                  "officer's assessment."), size="2", color=rx.color("gray", 11)),
         rx.foreach(S.case.timeline, ui.observation_card),
         spacing="3", width="100%",
     )
@@ -191,14 +201,14 @@ def _case() -> rx.Component:
 def page() -> rx.Component:
     return signed_in_frame(
         rx.vstack(
-            rx.link(rx.hstack(rx.icon("arrow-left", size=18), rx.text("Screening queue"),
+            rx.link(rx.hstack(rx.icon("arrow-left", size=18), rx.text(t("Screening queue")),
                               align="center", spacing="1"),
                     href="/screening", min_height=layout.TOUCH, display="flex",
                     align_items="center"),
             rx.cond(
                 S.refused,
-                layout.not_allowed("This screening item is not one of your prison's. The "
-                                   "attempt has been recorded."),
+                layout.not_allowed(t("This screening item is not one of your prison's. The "
+                                     "attempt has been recorded.")),
                 rx.cond(S.loaded, _case(),
                         rx.cond(S.missing != "", rx.callout(S.missing, icon="info",
                                                             role="alert"),

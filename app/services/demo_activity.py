@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n.locales import Locale
 from app.models import Observation, Prisoner, ScreeningItem, User, Wing
 from app.services import accounts, screening
 from app.services.observations import IngestContext, Item, ObservationInput, ingest
@@ -31,6 +32,7 @@ from app.services.trends import week_of
 DEVICE = "demo-tablet"
 CLOSED_BEFORE = 30  # days: entries older than this belong to an item already decided
 OFFICERS = {"A": "officer1", "B": "officer2"}  # ingest refuses entries about other wings
+WRITTEN_IN = Locale.EN  # the demo's free texts are English, and say so like any other entry
 RECEIVED_AFTER = timedelta(hours=1)  # the tablet syncs an hour after the officer writes
 DAY = timedelta(days=1)
 
@@ -144,7 +146,7 @@ def _item(entry: Entry, prisoner_id: str, at: datetime, ctx: IngestContext) -> I
         prisoner_id=prisoner_id, occurred_at=at, recorded_at=at, location=entry.location,
         catalogue_version=version, indicators=entry.indicators, facts=entry.facts,
         assessment=entry.assessment, source=entry.source, concern=entry.concern,
-        flag=entry.flag_reason is not None, flag_reason=entry.flag_reason))
+        flag=entry.flag_reason is not None, flag_reason=entry.flag_reason, locale=WRITTEN_IN))
 
 
 def _open_item(db: Session, prisoner_id: str) -> int:
@@ -161,7 +163,7 @@ def _close_older_item(db: Session, screener: accounts.Identity, prisoner_id: str
     screening.decide(db, screener, item_id, "no_further_action",
                      "A complaint about meal times in heated words; no support for violence "
                      "and no pressure on others seen. Officers to keep recording as usual.",
-                     at + timedelta(hours=2), ctx.cipher)
+                     at + timedelta(hours=2), ctx.cipher, locale=WRITTEN_IN)
 
 
 # --- background: half a year of everyday entries, for the security head's trends ------------
@@ -494,7 +496,7 @@ def _screening_steps(db: Session, users: dict[str, accounts.Identity], prisoner_
         (review.decided_at, lambda: screening.decide(
             db, who, _open_item(db, prisoner_id), decision.outcome, decision.reason,
             review.decided_at, ctx.cipher, review_on=review.review_on,
-            support_kind=decision.support_kind))]
+            support_kind=decision.support_kind, locale=WRITTEN_IN))]
     if review.signer is not None:
         steps.append((review.signed_at, lambda: screening.sign_off(
             db, users[review.signer], _open_item(db, prisoner_id), review.signed_at)))

@@ -8,14 +8,16 @@ batch can never leave a second screening item or half an observation behind.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal, Mapping
+from typing import Any, Literal, Mapping
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from app.i18n.locales import Locale
+from app.i18n.messages import N_
 from app.models import Addendum, Observation, Prisoner, ScreeningItem, ScreeningTrigger
 from app.services import audit, flag_rules, trends
 from app.services.accounts import Identity
@@ -29,8 +31,13 @@ Status = Literal["created", "duplicate", "conflict", "rejected"]
 
 @dataclass(frozen=True)
 class FieldError:
+    """Which field is wrong and why: a code for programs, and a message id (with its
+    placeholders' values) that the API says in the caller's language."""
+
     field: str
+    code: str
     message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class ObservationInput:
     concern: ConcernLevel
     flag: bool
     flag_reason: str | None
+    locale: Locale | None = None  # the language the officer wrote in; None from older clients
 
 
 @dataclass(frozen=True)
@@ -116,37 +124,45 @@ def _repeat(item: Item, stored: tuple[str | None, str], author: Identity) -> Ite
     payload_hash, author_id = stored
     if author_id != author.user_id:
         return ItemResult(item.id, "conflict", FieldError(
-            "id", "This id is already taken; nothing changed. Save the entry again as new."))
+            "id", "id_taken",
+            N_("This id is already taken; nothing changed. Save the entry again as new.")))
     if payload_hash == item.payload_hash:
         return ItemResult(item.id, "duplicate")
     return ItemResult(item.id, "conflict", FieldError(
-        "id", "This id was stored before with different content; nothing changed."))
+        "id", "id_conflict",
+        N_("This id was stored before with different content; nothing changed.")))
 
 
 def _problem(obs: ObservationInput, author: Identity, prisoners: dict[str, Prisoner],
              ctx: IngestContext, now: datetime) -> FieldError | None:
     prisoner = prisoners.get(obs.prisoner_id)
     if prisoner is None:
-        return FieldError("prisoner_id", "No prisoner with this id is on the roster.")
+        return FieldError("prisoner_id", "unknown_prisoner",
+                          N_("No prisoner with this id is on the roster."))
     if prisoner.wing_id not in author.wing_ids:
-        return FieldError("prisoner_id", "This prisoner is not on one of your wings.")
+        return FieldError("prisoner_id", "not_your_wing",
+                          N_("This prisoner is not on one of your wings."))
     catalogue = ctx.catalogues.get(obs.catalogue_version)
     if catalogue is None:
-        return FieldError("catalogue_version", f"Unknown catalogue version "
-                                               f"'{obs.catalogue_version}'.")
+        return FieldError("catalogue_version", "unknown_catalogue",
+                          N_("Unknown catalogue version '{version}'."),
+                          {"version": obs.catalogue_version})
     unknown = [code for code in obs.indicators if code not in catalogue.indicators]
     if unknown:
-        return FieldError("indicators", f"Not in catalogue version {catalogue.version}: "
-                                        + ", ".join(unknown[:5]))
+        return FieldError("indicators", "unknown_indicator",
+                          N_("Not in catalogue version {version}: {codes}"),
+                          {"version": catalogue.version, "codes": ", ".join(unknown[:5])})
     if obs.location not in ctx.location_codes:
-        return FieldError("location", f"Unknown location code '{obs.location}'.")
+        return FieldError("location", "unknown_location",
+                          N_("Unknown location code '{code}'."), {"code": obs.location})
     if obs.occurred_at > now + CLOCK_SKEW:
-        return FieldError("occurred_at", "Lies in the future.")
+        return FieldError("occurred_at", "in_future", N_("Lies in the future."))
     if obs.occurred_at < now - timedelta(days=catalogue.max_age_days):
-        return FieldError("occurred_at", f"Is older than {catalogue.max_age_days} days; record "
-                                         "older events through your supervisor.")
+        return FieldError("occurred_at", "too_old",
+                          N_("Is older than {days} days; record older events through your "
+                             "supervisor."), {"days": catalogue.max_age_days})
     if obs.recorded_at is not None and obs.recorded_at > now + CLOCK_SKEW:
-        return FieldError("recorded_at", "Lies in the future.")
+        return FieldError("recorded_at", "in_future", N_("Lies in the future."))
     return None
 
 
@@ -174,6 +190,7 @@ def _row(item: Item, author: Identity, device_id: str, prisoners: dict[str, Pris
         "flag_reason_enc": seal("flag_reason", obs.flag_reason if obs.flag else None),
         "facts_enc": seal("facts", obs.facts), "assessment_enc": seal("assessment", obs.assessment),
         "payload_hash": item.payload_hash, "review_at": obs.occurred_at + ctx.review_after,
+        "locale": obs.locale.value if obs.locale else None,
     }
 
 
@@ -197,10 +214,10 @@ def _apply_flag_rules(db: Session, rows: list[dict], ctx: IngestContext,
         if row["flag"]:
             firings[row["prisoner_id"]].append(flag_rules.manual(row["id"]))
             raised.add(row["id"])
-        urgent = [catalogue.indicators[c].label for c in row["indicators"]
-                  if catalogue.indicators[c].immediate]
+        urgent = [c for c in row["indicators"] if catalogue.indicators[c].immediate]
         if urgent:
-            firings[row["prisoner_id"]].append(flag_rules.immediate(row["id"], urgent))
+            firings[row["prisoner_id"]].append(
+                flag_rules.immediate(row["id"], catalogue.version, urgent))
             raised.add(row["id"])
     watched = _open_pattern_items(db, {r["prisoner_id"] for r in rows})
     candidates = [r for r in rows if r["concern_observation"] and r["prisoner_id"] not in watched]
@@ -267,21 +284,21 @@ def _queue(db: Session, firings: dict[str, list[flag_rules.Firing]], prisons: di
         db.flush()
         open_items[prisoner_id] = item.id
     db.execute(insert(ScreeningTrigger), [
-        {"item_id": open_items[prisoner_id], "rule_id": f.rule_id, "sentence": f.sentence,
+        {"item_id": open_items[prisoner_id], "rule_id": f.rule_id, "params": dict(f.params),
          "observation_ids": list(f.observation_ids), "created_at": now}
         for prisoner_id, fs in firings.items() for f in fs
     ])
 
 
 def add_addendum(db: Session, author: Identity, observation_id: str, text: str, now: datetime,
-                 cipher: FieldCipher) -> int | None:
+                 cipher: FieldCipher, locale: Locale | None = None) -> int | None:
     """A correction to one's own observation: a new row with author and time, never an edit.
     None when there is no such observation of this author (which also hides whose it is)."""
     owner = db.scalar(select(Observation.author_id).where(Observation.id == observation_id))
     if owner != author.user_id:
         return None
     addendum = Addendum(observation_id=observation_id, author_id=author.user_id,
-                        created_at=now, text_enc="")
+                        created_at=now, text_enc="", locale=locale.value if locale else None)
     db.add(addendum)
     db.flush()  # the row id is part of the encryption's associated data
     addendum.text_enc = cipher.encrypt(text, table=Addendum.__tablename__, column="text",

@@ -5,8 +5,10 @@ acting Identity and `now`; free text goes through a FieldCipher. An item's statu
 it is derived from its ScreeningEvent rows (claims, take-overs, decisions, sign-offs, addenda),
 which are only ever inserted. Every action writes an audit row (record_id "screening:<id>").
 
-Errors are ScreeningError with a sentence for the screener. They are raised before anything is
-written, and the caller's transaction rolls back on them anyway, so nothing is recorded.
+Errors are ScreeningError with a message id and its placeholders' values, which the page says in
+the screener's language. They are raised before anything is written, and the caller's transaction
+rolls back on them anyway, so nothing is recorded. Free text is stored with the locale it was
+written in; rule firings as their ids and numbers (app/services/flag_rules.py).
 
 Refusals: `check_access` raises NotAllowed ("Not allowed") for anyone who is not treatment staff
 of the item's prison. Because raising rolls the transaction back, a caller that must log the
@@ -20,10 +22,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n.locales import Locale
+from app.i18n.messages import N_
 from app.models import (
     Addendum,
     Observation,
@@ -48,17 +53,28 @@ IN_CHUNK = 900  # ids per IN (...) list, well under SQLite's and PostgreSQL's li
 
 
 class ScreeningError(Exception):
-    """A refusal, with a sentence the screener can act on."""
+    """A refusal the screener can act on: a message id, its placeholders' values (a datetime is
+    shown as a day) and, for a text with a number, its plural and the count."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, plural: str | None = None, count: int | None = None,
+                 **params: Any) -> None:
         super().__init__(message)
-        self.message = message
+        self.message, self.plural, self.count = message, plural, count
+        self.params: Mapping[str, Any] = params
+
+    def __str__(self) -> str:
+        """In English, for logs and tests; a page says it in the reader's language
+        (app/views/screening.refusal)."""
+        text = self.plural if self.plural and self.count != 1 else self.message
+        params = {name: value.date().isoformat() if isinstance(value, datetime) else value
+                  for name, value in self.params.items()}
+        return text.format(count=self.count, **params)
 
 
 class NotAllowed(ScreeningError):
     """The identity may not act on this item (wrong role or another prison)."""
 
-    def __init__(self, message: str = "Not allowed", *, prisoner_id: str | None = None,
+    def __init__(self, message: str = N_("Not allowed"), *, prisoner_id: str | None = None,
                  reason: str = "refused") -> None:
         super().__init__(message)
         self.prisoner_id = prisoner_id
@@ -121,7 +137,7 @@ def _item(db: Session, item_id: int, *, lock: bool) -> ScreeningItem:
         query = query.with_for_update()
     item = db.scalar(query.execution_options(populate_existing=True))
     if item is None:
-        raise ScreeningError("There is no such screening item.")
+        raise ScreeningError(N_("There is no such screening item."))
     return item
 
 
@@ -151,10 +167,8 @@ def _events(db: Session, item_id: int) -> list[ScreeningEvent]:
                            .order_by(ScreeningEvent.at, ScreeningEvent.id)))
 
 
-def _display_name(db: Session, user_id: str | None) -> str:
-    if user_id is None:
-        return "nobody"
-    return db.scalar(select(User.display_name).where(User.id == user_id)) or "another user"
+def _display_name(db: Session, user_id: str) -> str:
+    return db.scalar(select(User.display_name).where(User.id == user_id)) or ""
 
 
 def _locked_status(db: Session, who: Identity, item_id: int,
@@ -167,8 +181,10 @@ def _locked_status(db: Session, who: Identity, item_id: int,
 
 def _record(db: Session, who: Identity, item: ScreeningItem, now: datetime, kind: str,
             purpose: str, cipher: FieldCipher | None = None, text: str | None = None,
-            **fields) -> ScreeningEvent:
-    event = ScreeningEvent(item_id=item.id, at=now, actor_id=who.user_id, kind=kind, **fields)
+            locale: Locale | None = None, **fields) -> ScreeningEvent:
+    """One event; a text is stored encrypted, with the locale it was written in."""
+    event = ScreeningEvent(item_id=item.id, at=now, actor_id=who.user_id, kind=kind,
+                           locale=locale.value if text is not None and locale else None, **fields)
     db.add(event)
     db.flush()  # the row id is part of the encryption's associated data
     if text is not None:
@@ -182,31 +198,35 @@ def _record(db: Session, who: Identity, item: ScreeningItem, now: datetime, kind
     return event
 
 
-def _not_open_message(db: Session, status: ItemStatus) -> str | None:
+def _check_open(status: ItemStatus) -> None:
+    """Refuse a command on an item whose decision is already recorded."""
     if status.state == ItemState.CLOSED:
-        return "This item is closed; a decision was already recorded."
+        raise ScreeningError(N_("This item is closed; a decision was already recorded."))
     if status.state == ItemState.AWAITING_SIGN_OFF:
-        return "A decision was already recorded; the referral is awaiting sign-off."
+        raise ScreeningError(N_("A decision was already recorded; the referral is awaiting "
+                                "sign-off."))
     if status.state == ItemState.MONITORING:
-        return (f"A decision was already recorded; the item is being monitored until "
-                f"{status.review_on:%d %b %Y} and returns to the queue then.")
-    return None
+        raise ScreeningError(N_("A decision was already recorded; the item is being monitored "
+                                "until {day} and returns to the queue then."),
+                             day=status.review_on)
 
 
 # --- actions ---------------------------------------------------------------------------------
 
 
-def _check_length(text: str, minimum: int, what: str, name: str) -> None:
-    """Reasons and notes: long enough to be a reason, short enough to read."""
+def _check_length(text: str, minimum: int = 0, too_short: tuple[str, str] = ("", "")) -> None:
+    """Reasons and notes: long enough to be a reason (`too_short`: the refusal's singular and
+    plural), short enough to read."""
     if len(text) < minimum:
-        raise ScreeningError(f"Give {what} of at least {minimum} characters.")
+        raise ScreeningError(*too_short, count=minimum)
     if len(text) > MAX_TEXT:
-        raise ScreeningError(f"{name} can be at most {MAX_TEXT} characters.")
+        raise ScreeningError(N_("This text can be at most {count} character."),
+                             N_("This text can be at most {count} characters."), count=MAX_TEXT)
     try:  # a browser event can carry a lone surrogate, which no UTF-8 (nor its cipher) holds
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ScreeningError(f"{name} holds a character that cannot be stored; "
-                             "type it again.") from None
+        raise ScreeningError(N_("This text holds a character that cannot be stored; type it "
+                                "again.")) from None
 
 
 def claim(db: Session, who: Identity, item_id: int, now: datetime) -> int:
@@ -214,58 +234,62 @@ def claim(db: Session, who: Identity, item_id: int, now: datetime) -> int:
     item, status = _locked_status(db, who, item_id, now)
     if status.state == ItemState.CLAIMED:
         if status.holder_id == who.user_id:
-            raise ScreeningError("You already hold this item.")
-        raise ScreeningError(f"Held by {_display_name(db, status.holder_id)}. "
-                             "Use Take over to move it to you.")
-    if message := _not_open_message(db, status):
-        raise ScreeningError(message)
+            raise ScreeningError(N_("You already hold this item."))
+        raise ScreeningError(N_("Held by {name}. Use Take over to move it to you."),
+                             name=_display_name(db, status.holder_id or ""))
+    _check_open(status)
     return _record(db, who, item, now, EventKind.CLAIM, "screening item claimed").id
 
 
 def take_over(db: Session, who: Identity, item_id: int, reason: str, now: datetime,
-              cipher: FieldCipher) -> int:
-    """Move an item someone else holds to the screener, visibly and with a reason."""
+              cipher: FieldCipher, locale: Locale | None = None) -> int:
+    """Move an item someone else holds to the screener, visibly and with a reason (written in
+    `locale`)."""
     reason = (reason or "").strip()
     item, status = _locked_status(db, who, item_id, now)
-    if message := _not_open_message(db, status):
-        raise ScreeningError(message)
+    _check_open(status)
     if status.state != ItemState.CLAIMED:
-        raise ScreeningError("Nobody holds this item. Use Claim instead.")
+        raise ScreeningError(N_("Nobody holds this item. Use Claim instead."))
     if status.holder_id == who.user_id:
-        raise ScreeningError("You already hold this item.")
-    _check_length(reason, MIN_TAKE_OVER_REASON, "a reason for taking over", "The reason")
+        raise ScreeningError(N_("You already hold this item."))
+    _check_length(reason, MIN_TAKE_OVER_REASON,
+                  (N_("Give a reason for taking over of at least {count} character."),
+                   N_("Give a reason for taking over of at least {count} characters.")))
     return _record(db, who, item, now, EventKind.TAKE_OVER, "screening item taken over", cipher,
-                   reason).id
+                   reason, locale).id
 
 
 def decide(db: Session, who: Identity, item_id: int, outcome: str, reason: str, now: datetime,
            cipher: FieldCipher, review_on: datetime | None = None,
-           support_kind: str | None = None) -> int:
-    """Record the holder's decision with its reason; returns the event id."""
+           support_kind: str | None = None, locale: Locale | None = None) -> int:
+    """Record the holder's decision with its reason (written in `locale`); returns the event
+    id."""
     reason = (reason or "").strip()
     item, status = _locked_status(db, who, item_id, now)
-    if message := _not_open_message(db, status):
-        raise ScreeningError(message)
+    _check_open(status)
     if status.state != ItemState.CLAIMED:
-        raise ScreeningError("Claim this item before recording a decision.")
+        raise ScreeningError(N_("Claim this item before recording a decision."))
     if status.holder_id != who.user_id:
-        raise ScreeningError(f"Only the holder can record a decision. Held by "
-                             f"{_display_name(db, status.holder_id)}; use Take over first.")
+        raise ScreeningError(N_("Only the holder can record a decision. Held by {name}; use "
+                                "Take over first."),
+                             name=_display_name(db, status.holder_id or ""))
     if (chosen := parse(Outcome, outcome)) is None:
-        raise ScreeningError("Choose one of the decisions offered.")
-    _check_length(reason, MIN_REASON, "a reason", "The reason")
+        raise ScreeningError(N_("Choose one of the decisions offered."))
+    _check_length(reason, MIN_REASON, (N_("Give a reason of at least {count} character."),
+                                       N_("Give a reason of at least {count} characters.")))
     if chosen == Outcome.MONITOR:
         if review_on is None:
-            raise ScreeningError("Monitoring needs a review date.")
+            raise ScreeningError(N_("Monitoring needs a review date."))
         if review_on.tzinfo is None or review_on <= now:
-            raise ScreeningError("The review date must be in the future.")
+            raise ScreeningError(N_("The review date must be in the future."))
     else:
         review_on = None
     support = parse(SupportKind, support_kind) if chosen == Outcome.REFER_SUPPORT else None
     if chosen == Outcome.REFER_SUPPORT and support is None:
-        raise ScreeningError("Choose the kind of support to refer to.")
+        raise ScreeningError(N_("Choose the kind of support to refer to."))
     event = _record(db, who, item, now, EventKind.DECISION, f"screening decision: {chosen}",
-                    cipher, reason, outcome=chosen, review_on=review_on, support_kind=support)
+                    cipher, reason, locale, outcome=chosen, review_on=review_on,
+                    support_kind=support)
     trends.count_decision(db, event, item, first=status.decision_id is None)
     if chosen in CLOSING_OUTCOMES:
         item.closed_at = now
@@ -277,9 +301,9 @@ def sign_off(db: Session, who: Identity, item_id: int, now: datetime) -> int:
     """A second treatment user confirms a referral for assessment; the item closes."""
     item, status = _locked_status(db, who, item_id, now)
     if status.state != ItemState.AWAITING_SIGN_OFF:
-        raise ScreeningError("There is no referral awaiting sign-off on this item.")
+        raise ScreeningError(N_("There is no referral awaiting sign-off on this item."))
     if status.decided_by == who.user_id:
-        raise ScreeningError("The person who referred cannot sign off their own referral.")
+        raise ScreeningError(N_("The person who referred cannot sign off their own referral."))
     event = _record(db, who, item, now, EventKind.SIGN_OFF, "referral for assessment signed off",
                     refers_to=status.decision_id)
     item.closed_at = now
@@ -288,16 +312,18 @@ def sign_off(db: Session, who: Identity, item_id: int, now: datetime) -> int:
 
 
 def add_addendum(db: Session, who: Identity, item_id: int, text: str, now: datetime,
-                 cipher: FieldCipher) -> int:
-    """A note or correction on the item, with author and time; never edits anything."""
+                 cipher: FieldCipher, locale: Locale | None = None) -> int:
+    """A note or correction on the item (written in `locale`), with author and time; never
+    edits anything."""
     text = (text or "").strip()
     _require_treatment(who)
     item = _item(db, item_id, lock=False)
     check_access(who, item)
     if not text:
-        raise ScreeningError("Write the addendum first.")
-    _check_length(text, 1, "an addendum", "An addendum")
-    return _record(db, who, item, now, EventKind.ADDENDUM, "screening addendum", cipher, text).id
+        raise ScreeningError(N_("Write the addendum first."))
+    _check_length(text)
+    return _record(db, who, item, now, EventKind.ADDENDUM, "screening addendum", cipher, text,
+                   locale).id
 
 
 # --- the queue -------------------------------------------------------------------------------
@@ -310,7 +336,7 @@ class QueueRow:
     prisoner_name: str
     prisoner_number: str
     wing_code: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     observation_count: int
     officer_count: int
     first_flagged: datetime
@@ -321,9 +347,26 @@ class QueueRow:
     state: ItemState
 
 
-def officer_reason(text: str) -> str:
-    """How an officer's own reason for flagging reads among the rule sentences."""
-    return f"Officer's reason: {text}"
+@dataclass(frozen=True)
+class TriggerView:
+    rule_id: str
+    params: Mapping[str, Any]  # what flag_rules.sentence says it with
+    observation_ids: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an item is queued: a rule that fired, and for a manual flag the officers' reasons
+    (as they wrote them)."""
+
+    trigger: TriggerView
+    officer_reasons: tuple[str, ...] = ()
+
+
+def _trigger_view(trigger: ScreeningTrigger) -> TriggerView:
+    return TriggerView(trigger.rule_id, dict(trigger.params), tuple(trigger.observation_ids),
+                       trigger.created_at)
 
 
 def _chunks(ids: list, size: int = IN_CHUNK):
@@ -378,18 +421,16 @@ def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher,
         status = statuses[item.id]
         if status.state in (ItemState.MONITORING, ItemState.CLOSED):
             continue
-        reasons: list[str] = []
+        reasons: list[Reason] = []
         item_obs: set[str] = set()
         for trig in triggers[item.id]:
-            reasons.append(trig.sentence)
             item_obs.update(trig.observation_ids)
-            if trig.rule_id == flag_rules.MANUAL.id:
-                for oid in trig.observation_ids:
-                    enc = observations.get(oid, (None, None))[1]
-                    if enc:
-                        reasons.append(officer_reason(cipher.decrypt(
-                            enc, table=Observation.__tablename__, column="flag_reason",
-                            row_id=oid)))
+            written = [observations.get(oid, (None, None))[1] for oid in trig.observation_ids]
+            reasons.append(Reason(_trigger_view(trig), tuple(
+                cipher.decrypt(enc, table=Observation.__tablename__, column="flag_reason",
+                               row_id=oid)
+                for oid, enc in zip(trig.observation_ids, written)
+                if enc and trig.rule_id == flag_rules.MANUAL.id)))
         officers = {observations[oid][0] for oid in item_obs if oid in observations}
         result.append(QueueRow(
             item_id=item.id, prisoner_id=item.prisoner_id, prisoner_name=f"{given} {family}",
@@ -410,7 +451,7 @@ def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher,
 @dataclass(frozen=True)
 class IndicatorView:
     code: str
-    label: str
+    catalogue_version: str  # whose texts name it (catalogue.text)
     kind: str
 
 
@@ -419,6 +460,7 @@ class AddendumView:
     author: str
     at: datetime
     text: str
+    locale: str | None  # the language it was written in, None if not recorded
 
 
 @dataclass(frozen=True)
@@ -435,14 +477,7 @@ class ObservationView:
     flagged: bool
     flag_reason: str | None
     addenda: tuple[AddendumView, ...]
-
-
-@dataclass(frozen=True)
-class TriggerView:
-    rule_id: str
-    sentence: str
-    observation_ids: tuple[str, ...]
-    created_at: datetime
+    locale: str | None  # the language of its facts, assessment and reason
 
 
 @dataclass(frozen=True)
@@ -456,6 +491,7 @@ class EventView:
     review_on: datetime | None
     refers_to: int | None
     text: str | None
+    locale: str | None  # the language of the text
 
 
 @dataclass(frozen=True)
@@ -524,8 +560,9 @@ def case(db: Session, who: Identity, item_id: int, now: datetime, cipher: FieldC
     for obs in observations:
         cat = catalogue.get(obs.catalogue_version)
         indicators = tuple(
-            IndicatorView(code, cat.indicators[code].label, cat.indicators[code].kind)
-            if cat is not None and code in cat.indicators else IndicatorView(code, code, "unknown")
+            IndicatorView(code, obs.catalogue_version,
+                          cat.indicators[code].kind if cat and code in cat.indicators
+                          else "unknown")
             for code in obs.indicators)
         table = Observation.__tablename__
         timeline.append(ObservationView(
@@ -535,16 +572,18 @@ def case(db: Session, who: Identity, item_id: int, now: datetime, cipher: FieldC
             assessment=open_(obs.assessment_enc, table, "assessment", obs.id),
             source=obs.source, concern=obs.concern, flagged=obs.flag,
             flag_reason=open_(obs.flag_reason_enc, table, "flag_reason", obs.id),
-            addenda=tuple(AddendumView(names.get(a.author_id, "unknown"), a.created_at,
+            addenda=tuple(AddendumView(names.get(a.author_id, ""), a.created_at,
                                        open_(a.text_enc, Addendum.__tablename__, "text",
-                                             str(a.id)) or "")
-                          for a in addenda[obs.id])))
+                                             str(a.id)) or "", a.locale)
+                          for a in addenda[obs.id]),
+            locale=obs.locale))
     status = derive(item, events[item.id], now)
     event_views = tuple(
-        EventView(id=e.id, at=e.at, kind=e.kind, actor=names.get(e.actor_id, "unknown"),
+        EventView(id=e.id, at=e.at, kind=e.kind, actor=names.get(e.actor_id, ""),
                   outcome=e.outcome, support_kind=e.support_kind, review_on=e.review_on,
                   refers_to=e.refers_to,
-                  text=open_(e.text_enc, ScreeningEvent.__tablename__, "text", str(e.id)))
+                  text=open_(e.text_enc, ScreeningEvent.__tablename__, "text", str(e.id)),
+                  locale=e.locale)
         for e in events[item.id])
     previous = []
     for other in sorted(items.values(), key=lambda i: i.opened_at, reverse=True):
@@ -562,6 +601,5 @@ def case(db: Session, who: Identity, item_id: int, now: datetime, cipher: FieldC
         prisoner_number=prisoner.number, wing_code=wing_code, opened_at=item.opened_at,
         status=status, holder=holder,
         timeline=tuple(timeline),
-        triggers=tuple(TriggerView(t.rule_id, t.sentence, tuple(t.observation_ids), t.created_at)
-                       for t in triggers),
+        triggers=tuple(_trigger_view(t) for t in triggers),
         events=event_views, previous=tuple(previous))
