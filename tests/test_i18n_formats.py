@@ -49,6 +49,7 @@ def test_no_locale_writes_dates_the_american_way(locale: Locale) -> None:
     for width in ("short", "medium"):
         text = format_datetime(MOMENT, locale, ZONE, width)
         assert not re.search(r"\b11/30\b|\bPM\b|\bAM\b", text), text
+        assert not re.search(r"\d:\d\d:\d\d", text), text  # to the minute, no seconds
         # The day comes first in every locale of the region.
         assert re.match(r"\D*30\b", text), text
 

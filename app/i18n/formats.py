@@ -22,10 +22,15 @@ PluralCategory = Literal["zero", "one", "two", "few", "many", "other"]
 
 def format_datetime(moment: datetime, locale: Locale, zone: ZoneInfo,
                     width: Width = "medium") -> str:
-    """A moment as the locale writes a date and time, in the prisons' zone."""
+    """A moment as the locale writes a date and time, in the prisons' zone: the date in `width`,
+    the time always to the minute (a screener needs no seconds)."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: say which zone it is in")
-    return dates.format_datetime(moment, width, tzinfo=zone, locale=babel_locale(locale))
+    where = babel_locale(locale)
+    local = moment.astimezone(zone)
+    day = dates.format_date(local.date(), width, locale=where)
+    clock = dates.format_time(local, "short", tzinfo=zone, locale=where)
+    return where.datetime_formats[width].format(clock, day)
 
 
 def format_date(day: date, locale: Locale, width: Width = "medium") -> str:
