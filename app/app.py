@@ -8,10 +8,19 @@ from app.api import build_api
 from app.guard import EventGuard
 from app.pages import admin, capture, entries, home, login, screening, screening_case, trends
 from app.web_security import WebSecurity
+from components.words import t
 from state.login import LoginState
 from state.session import SessionState
 
 THEME_COLOUR = "#0d7d74"
+BRAND = "Wingwatch"
+
+
+def page_title(name: str) -> rx.Var[str]:
+    """"Sign in — Wingwatch" in the tab's language: a page module's TITLE is the message id of
+    its name (marked with N_), the brand is not translated."""
+    return t(name) + f" — {BRAND}"
+
 
 app = rx.App(
     head_components=[
@@ -28,11 +37,13 @@ app = rx.App(
 )
 app.add_middleware(EventGuard(), index=0)
 
-app.add_page(login.page, route=login.ROUTE, title=login.TITLE, on_load=LoginState.open)
-app.add_page(home.page, route=home.ROUTE, title=home.TITLE, on_load=LoginState.route_home)
+app.add_page(login.page, route=login.ROUTE, title=page_title(login.TITLE),
+             on_load=LoginState.open)
+app.add_page(home.page, route=home.ROUTE, title=BRAND, on_load=LoginState.route_home)
 for module in (capture, entries, screening, screening_case, trends, admin):
     # The page check first; a page's own loader runs after it (and the guard refuses it to
     # roles the page is not for).
     own_loader = getattr(module, "ON_LOAD", None)
     loaders = [SessionState.enter_page, *([own_loader] if own_loader else [])]
-    app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=loaders)
+    app.add_page(module.page, route=module.ROUTE, title=page_title(module.TITLE),
+                 on_load=loaders)

@@ -15,10 +15,11 @@ from functools import cached_property
 from pathlib import Path
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.errors import error_body
+from app.api.errors import caller_messages, error_body
 from app.settings import Settings, get_settings
 
 # Requests that act, or answer with data: a foreign page may still link to or embed our pages.
@@ -122,8 +123,8 @@ class WebSecurity:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})  # before accept: HTTP 403
             return
-        response = JSONResponse(
-            error_body("foreign_origin", "Requests from other sites are not accepted."), 403)
+        message = caller_messages(Request(scope)).t("Requests from other sites are not accepted.")
+        response = JSONResponse(error_body("foreign_origin", message), 403)
         await response(scope, receive, self._adding_headers(scope, send))
 
     def _adding_headers(self, scope: Scope, send: Send) -> Send:

@@ -1,5 +1,5 @@
-// Session glue for the Reflex pages: the HttpOnly cookie swap at sign-in and sign-out, and the
-// idle watch that locks the page. Framework-free; loaded on every page.
+// Session glue for the Reflex pages: the HttpOnly cookie swap at sign-in and sign-out, the idle
+// watch that locks the page, and <html lang>. Framework-free; loaded on every page.
 (function () {
   "use strict";
   var lastInput = Date.now();
@@ -161,8 +161,19 @@
       SIGNALS[signal.call].apply(null, Array.isArray(signal.args) ? signal.args : []);
     });
   }
-  new MutationObserver(runSignals).observe(document.documentElement, {
-    subtree: true, childList: true, attributes: true, attributeFilter: ["data-ww-signal"],
+  // --- The page's language (components/layout.page_signal): <html lang> follows the tab's
+  // locale, so a screen reader reads Albanian as Albanian and hyphenation follows the language.
+  function followLanguage() {
+    var el = document.querySelector("[data-ww-lang]");
+    var code = el && el.getAttribute("data-ww-lang");
+    if (code && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(code) &&
+        document.documentElement.lang !== code) document.documentElement.lang = code;
+  }
+
+  function onPageChange() { runSignals(); followLanguage(); }
+  new MutationObserver(onPageChange).observe(document.documentElement, {
+    subtree: true, childList: true, attributes: true,
+    attributeFilter: ["data-ww-signal", "data-ww-lang"],
   });
-  runSignals(); // this script may load after the page already rendered a signal
+  onPageChange(); // this script may load after the page already rendered a signal
 })();

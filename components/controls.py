@@ -5,9 +5,35 @@ from __future__ import annotations
 import reflex as rx
 
 from components.layout import TOUCH
+from components.words import t
+
+Text = str | rx.Var[str]  # a text already in the reader's language (components.words.t)
 
 
-def labelled_select(label: str, value: rx.Var[str], on_change: rx.EventHandler,
+def language_select(field_id: str, value: rx.Var[str], on_change: rx.EventHandler,
+                    choices: rx.Var[list[list[str]]], *, label_shown: bool = True
+                    ) -> rx.Component:
+    """The language choice: a native select, which a gloved hand and a screen reader both know,
+    listing each language by its own name ([code, endonym] pairs). In the header the word
+    "Language" is for screen readers only and the globe says it to the eye, to leave room."""
+    return rx.hstack(
+        rx.el.label(
+            rx.icon("globe", size=20, aria_hidden="true"),
+            rx.el.span(t("Language"), class_name="" if label_shown else "ww-visually-hidden"),
+            html_for=field_id, display="flex", align_items="center", gap="6px",
+            font_weight="500",
+        ),
+        rx.el.select(
+            rx.foreach(choices, lambda choice: rx.el.option(choice[1], value=choice[0],
+                                                            lang=choice[0])),
+            id=field_id, value=value, on_change=on_change, title=t("Language"),
+            class_name="ww-native-select ww-language-select",
+        ),
+        align="center", spacing="2",
+    )
+
+
+def labelled_select(label: Text, value: rx.Var[str], on_change: rx.EventHandler,
                     options: list[tuple[str, str]], extra: rx.Component | None = None
                     ) -> rx.Component:
     """A select with a visible label; Radix needs a value that is never ''."""
@@ -23,7 +49,7 @@ def labelled_select(label: str, value: rx.Var[str], on_change: rx.EventHandler,
     )
 
 
-def labelled_input_form(label: str, field_id: str, name: str, value: rx.Var[str],
+def labelled_input_form(label: Text, field_id: str, name: str, value: rx.Var[str],
                         on_submit: rx.EventHandler, button: rx.Component,
                         **input_props) -> rx.Component:
     """One labelled field and its button, sent together; the field shows `value` again after

@@ -6,32 +6,39 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from app.i18n.messages import N_
 from app.vocabulary import Role
+from components.words import t, t_of
+from state.language import LanguageState
 
 TOUCH = "44px"  # smallest touch target, for gloved hands on a wing tablet
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str  # a message id
     href: str
     icon: str
     role: Role
 
 
 NAV = (
-    NavItem("Record", "/capture", "pencil-line", Role.OFFICER),
-    NavItem("My entries", "/entries", "list-checks", Role.OFFICER),
-    NavItem("Screening", "/screening", "clipboard-check", Role.TREATMENT),
-    NavItem("Trends", "/trends", "chart-line", Role.SECURITY_HEAD),
-    NavItem("Administration", "/admin", "settings", Role.ADMIN),
+    NavItem(N_("Record"), "/capture", "pencil-line", Role.OFFICER),
+    NavItem(N_("My entries"), "/entries", "list-checks", Role.OFFICER),
+    NavItem(N_("Screening"), "/screening", "clipboard-check", Role.TREATMENT),
+    NavItem(N_("Trends"), "/trends", "chart-line", Role.SECURITY_HEAD),
+    NavItem(N_("Administration"), "/admin", "settings", Role.ADMIN),
 )
 
 
 def page_signal(signal: rx.Var[str]) -> rx.Component:
     """Where the server asks the page to run one of assets/wingwatch.js's functions
-    (state/session.ask_page): a data attribute the script watches, so no eval is needed."""
-    return rx.el.div(hidden=True, aria_hidden="true", custom_attrs={"data-ww-signal": signal})
+    (state/session.ask_page): a data attribute the script watches, so no eval is needed. It
+    also carries the language the page speaks, which the script makes <html lang>, so screen
+    readers and hyphenation follow the tab's language rather than the build's."""
+    return rx.el.div(hidden=True, aria_hidden="true",
+                     custom_attrs={"data-ww-signal": signal,
+                                   "data-ww-lang": LanguageState.locale})
 
 
 def demo_banner(show: bool) -> rx.Component:
@@ -39,9 +46,10 @@ def demo_banner(show: bool) -> rx.Component:
     if not show:
         return rx.fragment()
     return rx.box(
-        rx.text("DEMO", weight="bold", as_="span"),
-        rx.text(" — made-up people and accounts, not for real records.", as_="span"),
-        role="status", aria_label="Demo mode", padding_y="6px", text_align="center",
+        # i18n: the banner's first word, in capitals, before "Made-up people and accounts…"
+        rx.text(t("DEMO"), weight="bold", as_="span", margin_right="8px"),
+        rx.text(t("Made-up people and accounts, not for real records."), as_="span"),
+        role="status", aria_label=t("Demo mode"), padding="6px 16px", text_align="center",
         background=rx.color("amber", 9), color="black", size="2", width="100%",
     )
 
@@ -50,7 +58,7 @@ def _nav_link(item: NavItem, role: rx.Var[str]) -> rx.Component:
     return rx.cond(
         role == item.role,
         rx.link(
-            rx.hstack(rx.icon(item.icon, size=20), rx.text(item.label), align="center",
+            rx.hstack(rx.icon(item.icon, size=20), rx.text(t(item.label)), align="center",
                       spacing="2"),
             href=item.href, underline="none", min_height=TOUCH, display="flex",
             align_items="center", padding_x="12px", border_radius="8px", color=rx.color("gray", 12),
@@ -70,22 +78,27 @@ def brand_bar() -> rx.Component:
 
 
 def header(display_name: rx.Var[str], role: rx.Var[str], role_label: rx.Var[str],
-           on_sign_out: rx.EventHandler) -> rx.Component:
-    """Two rows, so a 768 px tablet never wraps: who is signed in, then where they can go."""
+           language: rx.Component, on_sign_out: rx.EventHandler) -> rx.Component:
+    """Two rows, so a 768 px tablet holds the longest translations: who is signed in, their
+    language and sign-out, then where they can go. The first row wraps before it clips."""
     return rx.vstack(
         rx.hstack(
             rx.hstack(rx.icon("eye", size=26, color=rx.color("accent", 10)),
                       rx.text("Wingwatch", size="5", weight="bold"), align="center", spacing="2"),
-            rx.spacer(),
-            rx.vstack(rx.text(display_name, weight="medium", size="2"),
-                      rx.text(role_label, size="1", color=rx.color("gray", 11)),
-                      spacing="0", align="end"),
-            rx.button(rx.icon("log-out", size=18), "Sign out", on_click=on_sign_out,
-                      variant="soft", size="3"),
-            align="center", spacing="4", width="100%",
+            rx.hstack(
+                rx.vstack(rx.text(display_name, weight="medium", size="2"),
+                          rx.text(role_label, size="1", color=rx.color("gray", 11)),
+                          spacing="0", align="end"),
+                language,
+                rx.button(rx.icon("log-out", size=18), t("Sign out"), on_click=on_sign_out,
+                          variant="soft", size="3"),
+                # Wrapped under the brand (a long name), it stays at the right.
+                align="center", spacing="3", wrap="wrap", justify="end", margin_left="auto",
+            ),
+            align="center", spacing="3", width="100%", wrap="wrap",
         ),
-        rx.el.nav(rx.hstack(*[_nav_link(item, role) for item in NAV], spacing="1"),
-                  aria_label="Main"),
+        rx.el.nav(rx.hstack(*[_nav_link(item, role) for item in NAV], spacing="1", wrap="wrap"),
+                  aria_label=t("Main")),
         spacing="2", padding_x="16px", padding_top="8px", padding_bottom="4px", width="100%",
         border_bottom=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 1),
         class_name="ww-no-print",
@@ -94,24 +107,27 @@ def header(display_name: rx.Var[str], role: rx.Var[str], role_label: rx.Var[str]
 
 def lock_screen(error: rx.Var[str], on_unlock: rx.EventHandler, on_type: rx.EventHandler,
                 on_sign_out: rx.EventHandler, display_name: rx.Var[str]) -> rx.Component:
+    """`error` holds a message id (state/session.py), shown in the tab's language."""
     return rx.center(
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.hstack(rx.icon("lock", size=28), rx.heading("Locked", size="6"),
+                    rx.hstack(rx.icon("lock", size=28), rx.heading(t("Locked"), size="6"),
                               align="center"),
-                    rx.text("This page locked itself after a while without use. ",
-                            display_name, ", enter your password to carry on."),
-                    rx.el.label("Password", html_for="unlock-password", font_weight="500"),
+                    rx.text(t("This page locked itself after a while without use.")),
+                    rx.text(display_name, weight="bold"),
+                    rx.text(t("Enter your password to carry on.")),
+                    rx.el.label(t("Password"), html_for="unlock-password", font_weight="500"),
                     rx.input(id="unlock-password", name="password", type="password",
                              auto_complete="current-password", size="3", width="100%",
                              on_change=on_type, auto_focus=True),
-                    rx.cond(error != "", rx.callout(error, icon="triangle-alert", color_scheme="red",
-                                                    role="alert")),
+                    rx.cond(error != "", rx.callout(t_of(error), icon="triangle-alert",
+                                                    color_scheme="red", role="alert")),
                     rx.hstack(
-                        rx.button("Unlock", type="submit", size="3"),
-                        rx.button("Sign out", type="button", variant="soft", size="3", on_click=on_sign_out),
-                        spacing="3",
+                        rx.button(t("Unlock"), type="submit", size="3"),
+                        rx.button(t("Sign out"), type="button", variant="soft", size="3",
+                                  on_click=on_sign_out),
+                        spacing="3", wrap="wrap",
                     ),
                     spacing="3", width="100%",
                 ),
@@ -120,17 +136,21 @@ def lock_screen(error: rx.Var[str], on_unlock: rx.EventHandler, on_type: rx.Even
             width="min(420px, 92vw)", size="4",
         ),
         position="fixed", inset="0", z_index="1000", role="dialog", aria_modal="true",
-        aria_label="Locked", background=rx.color("gray", 2),
+        aria_label=t("Locked"), background=rx.color("gray", 2),
     )
 
 
-def not_allowed(explanation: str = "Your role does not give access to this page. Use the "
-                "menu above to go to your own pages.") -> rx.Component:
+NOT_YOUR_PAGE = N_("Your role does not give access to this page. Use the menu above to go to "
+                   "your own pages.")
+
+
+def not_allowed(explanation: str = NOT_YOUR_PAGE) -> rx.Component:
+    """`explanation` is a message id (marked with N_ where it is written)."""
     return rx.center(
         rx.vstack(
             rx.icon("shield-x", size=48, color=rx.color("red", 10)),
-            rx.heading("Not allowed", size="7", as_="h1"),
-            rx.text(explanation),
+            rx.heading(t("Not allowed"), size="7", as_="h1"),
+            rx.text(t(explanation)),
             align="center", spacing="3", max_width="480px", text_align="center",
         ),
         padding_y="64px",

@@ -12,11 +12,10 @@ from http.cookies import CookieError, SimpleCookie
 from types import MappingProxyType
 
 import reflex as rx
-from babel import Locale as BabelLocale
-from babel import negotiate_locale
 
-from app.i18n.locales import DEFAULT, ENDONYMS, SPOKEN, Locale
+from app.i18n.locales import DEFAULT, ENDONYMS, Locale
 from app.i18n.messages import Messages, every_text
+from app.i18n.negotiation import from_accept_language, offered_locale, on_offer
 from app.settings import get_settings
 from app.vocabulary import parse
 
@@ -31,14 +30,7 @@ def _words(locale: Locale) -> MappingProxyType:
 
 def offered() -> list[list[str]]:
     """[code, endonym] of each locale a user may pick (the pseudo-locale only in tests)."""
-    locales = (*SPOKEN, Locale.PSEUDO) if get_settings().pseudo_locale else SPOKEN
-    return [[locale.value, ENDONYMS[locale]] for locale in locales]
-
-
-def may_choose(code: object) -> Locale | None:
-    """The locale `code` names, if it is one a user may pick; None otherwise."""
-    locale = parse(Locale, code)
-    return locale if locale is not None and [locale.value, ENDONYMS[locale]] in offered() else None
+    return [[locale.value, ENDONYMS[locale]] for locale in on_offer()]
 
 
 def device_locale(cookie_header: str, accept_language: str) -> Locale:
@@ -47,25 +39,8 @@ def device_locale(cookie_header: str, accept_language: str) -> Locale:
         morsel = SimpleCookie(cookie_header or "").get(DEVICE_COOKIE)
     except CookieError:
         morsel = None
-    chosen = may_choose(morsel.value) if morsel else None
-    if chosen is not None:
-        return chosen
-    asked = [part.split(";")[0].strip() for part in (accept_language or "").split(",")][:10]
-    found = negotiate_locale(asked, [locale.value for locale in SPOKEN], sep="-")
-    return parse(Locale, found) or _by_language(asked) or DEFAULT
-
-
-def _by_language(asked: list[str]) -> Locale | None:
-    """"sr-RS" or "sr" asks for Serbian: Cyrillic, as Serbia's official script is."""
-    for tag in asked:
-        try:
-            language = BabelLocale.parse(tag, sep="-").language
-        except (ValueError, TypeError):
-            continue
-        for locale in SPOKEN:
-            if locale.value.split("-")[0] == language:
-                return locale
-    return None
+    chosen = offered_locale(morsel.value) if morsel else None
+    return chosen or from_accept_language(accept_language) or DEFAULT
 
 
 class LanguageState(rx.State):

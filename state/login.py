@@ -7,6 +7,7 @@ import reflex as rx
 from app import policy
 from app.clock import utc_now
 from app.i18n.messages import N_
+from app.i18n.negotiation import offered_locale
 from app.runtime import transaction
 from app.services import web_sessions
 from app.services.accounts import (
@@ -18,7 +19,7 @@ from app.services.accounts import (
 )
 from state.forms import form_text
 from state.identity import live_session
-from state.language import device_locale, may_choose, speak
+from state.language import device_locale, speak
 from state.session import ask_page
 
 
@@ -42,7 +43,7 @@ class LoginState(rx.State):
     @rx.event
     async def choose_language(self, code: str):
         """The sign-in page's language choice: at once, and remembered on this device."""
-        locale = may_choose(code)
+        locale = offered_locale(code)
         if locale is None:
             return None
         await speak(self, locale)

@@ -11,13 +11,14 @@ from app import policy
 from app.clock import utc_now
 from app.i18n.labels import ROLE_LABELS, label
 from app.i18n.messages import N_
+from app.i18n.negotiation import offered_locale
 from app.runtime import transaction
 from app.services import accounts, web_sessions
 from app.services.web_sessions import Status
 from app.settings import get_settings
 from state.forms import form_text
 from state.identity import live_session, session_key
-from state.language import may_choose, messages, speak
+from state.language import messages, speak
 
 UNLOCK_FAILED = N_("That password is not right.")
 
@@ -114,7 +115,7 @@ class SessionState(rx.State):
     @rx.event
     async def change_language(self, code: str):
         """The header's language choice: the user's own account, so every device follows."""
-        locale = may_choose(code)
+        locale = offered_locale(code)
         if locale is None:
             return None  # not a language on offer: nothing changes
         live = live_session(self.router.headers.cookie)

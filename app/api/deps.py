@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.api.errors import ApiError
 from app.clock import utc_now
+from app.i18n.messages import N_
 from app.runtime import session_cookie_name, session_timeouts, signing_keys, transaction
 from app.services import tokens, web_sessions
 from app.services.accounts import Identity, load_identity
@@ -18,21 +19,36 @@ from app.vocabulary import Role
 
 def db_session() -> Iterator[Session]:
     """The route's transaction: committed when it returns (then the audit head is signed if the
-    chain grew), rolled back when it raises."""
+    chain grew), rolled back when it raises.
+
+    Beware on SQLite: FastAPI opens and closes this in separate hops through the event loop,
+    so the write lock is held while the loop has to schedule the commit. A Reflex handler (or
+    the event guard) that waits for the same lock on the loop then stalls both until SQLite's
+    timeout: sign-out right after /entries loaded hung so. Prefer `with transaction()` inside
+    the route's own body, as the routes of main.py do."""
     with transaction() as db:
         yield db
 
 
-def _unauthorised(message: str = "Sign in again.") -> ApiError:
+SIGN_IN_AGAIN = N_("Sign in again.")
+
+
+def _unauthorised(message: str = SIGN_IN_AGAIN) -> ApiError:
     return ApiError(401, "unauthorised", message, {"WWW-Authenticate": "Bearer"})
 
 
-def bearer_identity(authorization: Annotated[str | None, Header()] = None) -> Identity:
+def answer_in_their_language(request: Request, identity: Identity) -> None:
+    """From here on, this request's errors are in the caller's own language (errors.py)."""
+    request.state.locale = identity.locale
+
+
+def bearer_identity(request: Request,
+                    authorization: Annotated[str | None, Header()] = None) -> Identity:
     """The token's user. Its own short transaction: on SQLite a transaction holds the write
     lock, and the route may need one of its own."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise _unauthorised("A bearer token is required.")
+        raise _unauthorised(N_("A bearer token is required."))
     settings = get_settings()
     try:
         claims = tokens.verify(signing_keys(), token.strip(), settings.jwt_issuer,
@@ -47,6 +63,7 @@ def bearer_identity(authorization: Annotated[str | None, Header()] = None) -> Id
             db, claims.session_id, utc_now(), session_timeouts())
     if identity is None or identity.role != claims.role or refused:
         raise _unauthorised()
+    answer_in_their_language(request, identity)
     return identity
 
 
@@ -62,7 +79,7 @@ CurrentUser = Annotated[Identity, Depends(bearer_identity)]
 
 def officer(caller: Annotated[Identity, Depends(bearer_identity)]) -> Identity:
     if caller.role != Role.OFFICER:
-        raise ApiError(403, "forbidden", "Only officers record observations.")
+        raise ApiError(403, "forbidden", N_("Only officers record observations."))
     return caller
 
 

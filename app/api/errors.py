@@ -1,26 +1,52 @@
-"""Every error leaves as {"error": {"code", "message"}} with a 4xx status; nothing leaks a trace."""
+"""Every error leaves as {"error": {"code", "message"}} with a 4xx status; nothing leaks a trace.
+
+The code is for programs and never changes with the language; the message is for the person
+reading it, in their language: the signed-in caller's own locale when the route knows who is
+asking (deps puts it on request.state), else what the request's Accept-Language asks for, else
+English. An ApiError carries a message id (marked with N_) and its placeholders, and is put in
+words only here, when the answer is written.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 
+from babel.lists import format_list
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.i18n.locales import DEFAULT, Locale, babel_locale
+from app.i18n.messages import Messages, N_
+from app.i18n.negotiation import from_accept_language
+from app.settings import get_settings
+
 log = logging.getLogger("wingwatch.api")
+
+_MOST_ERRORS = 10  # validation errors told in one answer
 
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None,
+                 params: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+        self.params = params or {}
 
 
 def error_body(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}
+
+
+def caller_messages(request: Request) -> Messages:
+    """The language to answer this request in."""
+    locale: Locale | None = getattr(request.state, "locale", None)
+    locale = locale or from_accept_language(request.headers.get("accept-language")) or DEFAULT
+    return Messages(locale, get_settings().zone)
 
 
 def printable(text: str) -> str:
@@ -29,38 +55,111 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
-def field_message(error: dict) -> str:
-    """Pydantic's sentence for one error, in words a client developer can act on."""
-    if error.get("type") == "string_unicode":
-        return "must be text without lone surrogates (unpaired \\ud800-\\udfff escapes)"
-    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+# --- What pydantic found wrong, in the reader's words -------------------------------------------
+# By pydantic's error type; each says what is wrong with a field, after "{field}: ". A type not
+# here keeps pydantic's own (English) sentence as the technical detail.
+
+def _choices(words: Messages, context: dict) -> str:
+    """pydantic's "'low', 'medium' or 'high'" as the reader's language lists alternatives."""
+    expected = str(context.get("expected", ""))
+    codes = re.findall(r"'([^']*)'", expected) or [expected]
+    return format_list(codes, style="or", locale=babel_locale(words.locale))
 
 
-def _describe(error: dict) -> str:
+_PROBLEMS: dict[str, Callable[[Messages, dict], str]] = {
+    # i18n: what is wrong with a field of an API request, after its name: "facts: required"
+    "missing": lambda w, c: w.t("required"),
+    "extra_forbidden": lambda w, c: w.t("not a field this request takes"),
+    "string_type": lambda w, c: w.t("must be text"),
+    "string_unicode": lambda w, c: w.t(
+        "must be text without lone surrogates (unpaired \\ud800-\\udfff escapes)"),
+    "string_too_short": lambda w, c: w.tn("must be at least {count} character long",
+                                          "must be at least {count} characters long",
+                                          c["min_length"]),
+    "string_too_long": lambda w, c: w.tn("must be at most {count} character long",
+                                         "must be at most {count} characters long",
+                                         c["max_length"]),
+    "string_pattern_mismatch": lambda w, c: w.t("is not in the expected form"),
+    "too_short": lambda w, c: w.tn("must have at least {count} item",
+                                   "must have at least {count} items", c["min_length"]),
+    "too_long": lambda w, c: w.tn("must have at most {count} item",
+                                  "must have at most {count} items", c["max_length"]),
+    "int_type": lambda w, c: w.t("must be a whole number"),
+    "int_parsing": lambda w, c: w.t("must be a whole number"),
+    "int_from_float": lambda w, c: w.t("must be a whole number"),
+    "float_type": lambda w, c: w.t("must be a number"),
+    "float_parsing": lambda w, c: w.t("must be a number"),
+    "bool_type": lambda w, c: w.t("must be true or false"),
+    "bool_parsing": lambda w, c: w.t("must be true or false"),
+    "greater_than_equal": lambda w, c: w.t("must be at least {limit}", limit=w.number(c["ge"])),
+    "less_than_equal": lambda w, c: w.t("must be at most {limit}", limit=w.number(c["le"])),
+    "list_type": lambda w, c: w.t("must be a list"),
+    "dict_type": lambda w, c: w.t("must be an object"),
+    "model_type": lambda w, c: w.t("must be an object"),
+    "model_attributes_type": lambda w, c: w.t("must be an object"),
+    "datetime_type": lambda w, c: w.t("must be a date and time (ISO 8601)"),
+    "datetime_parsing": lambda w, c: w.t("must be a date and time (ISO 8601)"),
+    "datetime_from_date_parsing": lambda w, c: w.t("must be a date and time (ISO 8601)"),
+    "uuid_type": lambda w, c: w.t("must be a UUID"),
+    "uuid_parsing": lambda w, c: w.t("must be a UUID"),
+    "enum": lambda w, c: w.t("must be one of {choices}", choices=_choices(w, c)),
+    "literal_error": lambda w, c: w.t("must be one of {choices}", choices=_choices(w, c)),
+}
+
+
+def field_message(error: dict, words: Messages | None = None) -> str:
+    """What is wrong with one field, in the reader's words (English unless `words` says)."""
+    words = words or Messages(DEFAULT, get_settings().zone)
+    describe = _PROBLEMS.get(str(error.get("type")))
+    try:
+        if describe is not None:
+            return describe(words, error.get("ctx") or {})
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        pass  # a context pydantic did not fill as it usually does: its own sentence, then
+    # A validator's own sentence (schemas.py) is a message id as well: in the catalogue, it is
+    # in the reader's language; not yet, it stays as written.
+    return words.t(str(error.get("msg", "invalid")).removeprefix("Value error, "))
+
+
+def _describe(error: dict, words: Messages) -> str:
     if error.get("type") == "json_invalid":
-        return "the body is not valid JSON"
+        return words.t("The body is not valid JSON.")
     where = ".".join(printable(str(part)) for part in error.get("loc", ()) if part != "body")
-    return f"{where or 'body'}: {field_message(error)}"
+    # i18n: {field} is a field's name in the API (facts, items.0.id), {problem} what is wrong
+    return words.t("{field}: {problem}", field=where or "body",
+                   problem=field_message(error, words))
+
+
+_HTTP = {
+    # FastAPI's own 400: a body it could not read at all.
+    400: ("invalid_body", N_("The request body could not be read.")),
+    404: ("not_found", N_("There is nothing at this address.")),
+    405: ("method_not_allowed", N_("This address does not take this method.")),
+}
 
 
 def install(api: FastAPI) -> None:
     @api.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message), exc.status, headers=exc.headers)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        message = caller_messages(request).t(exc.message, **exc.params)
+        return JSONResponse(error_body(exc.code, message), exc.status, headers=exc.headers)
 
     @api.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        message = "; ".join(_describe(e) for e in exc.errors()[:10]) or "Invalid request."
-        return JSONResponse(error_body("invalid_request", message), 422)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        words = caller_messages(request)
+        message = "; ".join(_describe(e, words) for e in exc.errors()[:_MOST_ERRORS])
+        return JSONResponse(error_body("invalid_request", message or words.t("Invalid request.")),
+                            422)
 
     @api.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed"}.get(
-            exc.status_code, "http_error")  # FastAPI's 400: a body it could not parse at all
-        return JSONResponse(error_body(code, str(exc.detail)), exc.status_code,
-                            headers=exc.headers)  # e.g. the Allow header a 405 must carry
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _HTTP.get(exc.status_code,
+                                  ("http_error", N_("The request could not be handled.")))
+        return JSONResponse(error_body(code, caller_messages(request).t(message)),
+                            exc.status_code, headers=exc.headers)  # e.g. a 405's Allow header
 
     @api.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error in API")
-        return JSONResponse(error_body("internal_error", "Something went wrong on the server."), 500)
+        message = caller_messages(request).t("Something went wrong on the server.")
+        return JSONResponse(error_body("internal_error", message), 500)

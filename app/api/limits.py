@@ -7,10 +7,11 @@ server hold more than the limit in memory.
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.errors import error_body
+from app.api.errors import caller_messages, error_body
 
 
 class BodyLimit:
@@ -47,7 +48,9 @@ class BodyLimit:
         await self.app(scope, counted, unless_refused)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"The request body is larger than {self.max_bytes} bytes."
+        words = caller_messages(Request(scope))
+        message = words.t("The request body is larger than {limit} bytes.",
+                          limit=words.number(self.max_bytes))
         response = JSONResponse(error_body("payload_too_large", message), 413,
                                 headers={"Connection": "close"})
         await response(scope, receive, send)

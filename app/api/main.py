@@ -9,12 +9,13 @@ from fastapi import APIRouter, FastAPI, Header, Request, Response
 from app.api import errors, observations
 from app.api.fallback import ApiFallback
 from app.api.limits import BodyLimit
-from app.api.deps import DB, CurrentUser, SessionKey
+from app.api.deps import SIGN_IN_AGAIN, CurrentUser, SessionKey, answer_in_their_language
 from app.runtime import session_cookie_name, session_timeouts, signing_keys, transaction
 from app.api.schemas import (Caller, ErrorBody, Health, TicketRequest, TokenRequest, TokenResponse,
                              UnlockRequest)
 from app.clock import utc_now
 from app.db import ping
+from app.i18n.messages import N_
 from app.services import tokens, web_sessions
 from app.services.accounts import (
     INVALID_MESSAGE,
@@ -78,7 +79,7 @@ def _token_response(user_id: str, role: str, now, session_id: int | None = None
 
 @router.post("/auth/session-token", response_model=TokenResponse, tags=["auth"],
              include_in_schema=False)
-def token_for_browser_session(ww_session: SessionKey,
+def token_for_browser_session(request: Request, ww_session: SessionKey,
                               x_wingwatch: str | None = Header(default=None)) -> TokenResponse:
     """The capture page's bearer token, from the signed-in browser's HttpOnly cookie.
 
@@ -90,7 +91,8 @@ def token_for_browser_session(ww_session: SessionKey,
         live = web_sessions.resolve(db, ww_session, now, session_timeouts())
         web_sessions.touch(db, ww_session, now)  # the island syncing is the officer at work
     if live is None:
-        raise errors.ApiError(401, "unauthorised", "Sign in again.")
+        raise errors.ApiError(401, "unauthorised", SIGN_IN_AGAIN)
+    answer_in_their_language(request, live.identity)
     if live.status is web_sessions.Status.LOCKED:
         raise _session_locked()
     return _token_response(live.identity.user_id, live.identity.role, now, live.session_id)
@@ -98,13 +100,13 @@ def token_for_browser_session(ww_session: SessionKey,
 
 def _require_capture(x_wingwatch: str | None) -> None:
     if x_wingwatch != "capture":
-        raise errors.ApiError(400, "missing_header", "X-Wingwatch: capture is required.")
+        raise errors.ApiError(400, "missing_header", N_("X-Wingwatch: capture is required."))
 
 
 def _session_locked() -> errors.ApiError:
     # Distinct from 401: the session is alive and waits for its officer's password, so the
     # capture page shows its lock screen rather than "signed out".
-    return errors.ApiError(423, "session_locked", "This page is locked: enter your password.")
+    return errors.ApiError(423, "session_locked", N_("This page is locked: enter your password."))
 
 
 @router.post("/auth/session/lock", status_code=204, tags=["auth"], include_in_schema=False)
@@ -119,15 +121,17 @@ def lock_browser_session(response: Response, ww_session: SessionKey,
 
 
 @router.post("/auth/session/unlock", status_code=204, tags=["auth"], include_in_schema=False)
-def unlock_browser_session(body: UnlockRequest, response: Response,
+def unlock_browser_session(body: UnlockRequest, request: Request, response: Response,
                            ww_session: SessionKey,
                            x_wingwatch: str | None = Header(default=None)) -> Response:
     """The officer's password, proven to the server; five wrong ones end the session."""
     _require_capture(x_wingwatch)
     now = utc_now()
     with transaction() as db:
-        if web_sessions.resolve(db, ww_session, now, session_timeouts()) is None:
-            raise errors.ApiError(401, "unauthorised", "Sign in again.")
+        live = web_sessions.resolve(db, ww_session, now, session_timeouts())
+        if live is None:
+            raise errors.ApiError(401, "unauthorised", SIGN_IN_AGAIN)
+        answer_in_their_language(request, live.identity)
         unlocked = web_sessions.unlock(db, ww_session, body.password, now)
     if not unlocked:
         raise _session_locked()
@@ -143,11 +147,12 @@ def who_am_i(caller: CurrentUser) -> Caller:
 
 
 @router.post("/auth/session", status_code=204, tags=["auth"], include_in_schema=False)
-def open_browser_session(body: TicketRequest, db: DB, response: Response) -> Response:
+def open_browser_session(body: TicketRequest, response: Response) -> Response:
     """Swap the sign-in page's one-time ticket for the HttpOnly session cookie."""
-    key = web_sessions.redeem_ticket(db, body.ticket, utc_now())
+    with transaction() as db:  # within the route's thread: see deps.db_session
+        key = web_sessions.redeem_ticket(db, body.ticket, utc_now())
     if key is None:
-        raise errors.ApiError(400, "invalid_ticket", "Sign-in expired. Please sign in again.")
+        raise errors.ApiError(400, "invalid_ticket", N_("Sign-in expired. Please sign in again."))
     settings = get_settings()
     response.status_code = 204
     response.set_cookie(session_cookie_name(), key, max_age=settings.session_max_seconds, path="/",
@@ -156,10 +161,10 @@ def open_browser_session(body: TicketRequest, db: DB, response: Response) -> Res
 
 
 @router.delete("/auth/session", status_code=204, tags=["auth"], include_in_schema=False)
-def close_browser_session(db: DB, response: Response,
-                          ww_session: SessionKey) -> Response:
+def close_browser_session(response: Response, ww_session: SessionKey) -> Response:
     """Sign-out: end the server session (if any) and drop the cookie."""
-    web_sessions.end(db, ww_session, utc_now())
+    with transaction() as db:  # within the route's thread: see deps.db_session
+        web_sessions.end(db, ww_session, utc_now())
     response.status_code = 204
     response.delete_cookie(session_cookie_name(), path="/", httponly=True, samesite="strict",
                            secure=get_settings().secure_cookies)

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.i18n.messages import N_
 from app.pages.frame import coming_next, signed_in_frame
 
 ROUTE = "/admin"
-TITLE = "Administration — Wingwatch"
+TITLE = N_("Administration")
 
 
 def page() -> rx.Component:
     return signed_in_frame(
         coming_next(
-            "Administration",
-            "Accounts, postings and the safeguards that keep the records trustworthy.",
+            TITLE,
+            N_("Accounts, postings and the safeguards that keep the records trustworthy."),
             [
-                "Users and roles; prisons, wings and roster import.",
-                "Indicator catalogue versions and retention periods.",
-                "Audit log verification and key rotation.",
+                N_("Users and roles; prisons, wings and roster import."),
+                N_("Indicator catalogue versions and retention periods."),
+                N_("Audit log verification and key rotation."),
             ],
             "settings",
         ),

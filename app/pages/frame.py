@@ -6,6 +6,9 @@ import reflex as rx
 
 from app.settings import get_settings
 from components import layout
+from components.controls import language_select
+from components.words import t
+from state.language import LanguageState
 from state.session import SessionState
 
 
@@ -20,6 +23,9 @@ def signed_in_frame(*content: rx.Component) -> rx.Component:
     return rx.box(
         layout.demo_banner(get_settings().demo),
         layout.header(SessionState.display_name, SessionState.role, SessionState.role_label,
+                      language_select("header-language", LanguageState.locale,
+                                      SessionState.change_language, LanguageState.choices,
+                                      label_shown=False),
                       SessionState.sign_out),
         rx.el.main(
             rx.cond(
@@ -46,16 +52,17 @@ def signed_in_frame(*content: rx.Component) -> rx.Component:
 
 
 def coming_next(heading: str, intro: str, points: list[str], icon: str) -> rx.Component:
-    """A home page whose working parts arrive in a later release: says plainly what will be here."""
+    """A home page whose working parts arrive in a later release: says plainly what will be here.
+    The texts are message ids (marked with N_ where they are written)."""
     return rx.vstack(
-        rx.heading(heading, size="8", as_="h1"),
-        rx.text(intro, size="4", color=rx.color("gray", 11)),
+        rx.heading(t(heading), size="8", as_="h1"),
+        rx.text(t(intro), size="4", color=rx.color("gray", 11)),
         rx.card(
             rx.hstack(
                 rx.icon(icon, size=36, color=rx.color("accent", 10)),
                 rx.vstack(
-                    rx.text("Coming in the next release", weight="bold"),
-                    rx.unordered_list(*[rx.list_item(point) for point in points]),
+                    rx.text(t("Coming in the next release"), weight="bold"),
+                    rx.unordered_list(*[rx.list_item(t(point)) for point in points]),
                     spacing="2",
                 ),
                 spacing="4", align="start",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 ROUTE = "/"
-TITLE = "Wingwatch"
 
 
 def page() -> rx.Component:
