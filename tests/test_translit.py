@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -75,4 +78,17 @@ def test_cyrillic_to_latin_and_back_is_the_same_text(text):
     # џ, њ, љ; and a known split stem in the Latin comes back parted.
     assume(not any(pair in text.lower() for pair in ("дж", "нј", "лј")))
     assume(not any(stem.replace("|", "") in to_latin(text).lower() for stem in SPLIT_STEMS))
+    # Also documented: letters joined to a digit are a code (VERA-2R) and stay Latin.
+    assume(not re.search(r"\d[^\W\d_]|[^\W\d_]-?\d", text))
     assert to_cyrillic(to_latin(text)) == text
+
+
+@pytest.mark.parametrize(("latin", "cyrillic"), [
+    ("Preuzmi CSV", "Преузми CSV"),
+    ("npr. DPC-24-1000", "нпр. DPC-24-1000"),
+    ("VERA-2R i ERG22+", "VERA-2R и ERG22+"),
+    ("datum (ISO 8601)", "датум (ISO 8601)"),
+    ("PROBNA VERZIJA", "ПРОБНА ВЕРЗИЈА"),
+])
+def test_formats_standards_and_codes_stay_latin_in_cyrillic_text(latin, cyrillic):
+    assert to_cyrillic(latin) == cyrillic

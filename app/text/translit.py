@@ -7,7 +7,8 @@ Made to write sr-Cyrl text from sr-Latn text (issue 10), so Latin → Cyrillic i
   non-joiner (U+200C) between the two letters, which is dropped. Any other such word is read
   as the digraph: the ambiguity is in the Latin script itself, no rule removes it.
 - Placeholders ({name}, %(count)d, %s) and words with a letter Serbian does not have (q, w, x, y:
-  "Wingwatch", "PWA") stay as written.
+  "Wingwatch", "PWA") stay as written, as do LATIN_WORDS (CSV, ISO, …) and codes (letters joined
+  to a digit: VERA-2R, DPC-24-1000).
 Cyrillic → Latin is exact, except that it loses the same boundary: "дж" and "џ" both read "dž".
 An upper-case Љ, Њ, Џ is "LJ", "NJ", "DŽ" beside another capital ("ЉУБОВИЈА" → "LJUBOVIJA"),
 else "Lj", "Nj", "Dž" ("Љубовија" → "Ljubovija").
@@ -33,6 +34,12 @@ ZWNJ = "\u200c"
 SPLIT_STEMS = ("nad|živ", "nad|žnje", "pod|žanr", "pod|žup", "pred|želud", "in|jekc",
                "kon|junkc", "kon|jug", "van|jezi")
 _FOREIGN = frozenset("qwxyQWXY")
+# Latin that stays Latin in Cyrillic text: file formats, standards and a protocol value, which are
+# written so in every script. A letter run joined to a digit (VERA-2R, ERG22+, DPC-24-1000, C02)
+# is a code and stays too.
+LATIN_WORDS = frozenset({"CSV", "JSON", "UUID", "ISO", "API", "PDF", "URL", "HTTP", "UTF",
+                         "capture"})
+_CODE_NEIGHBOUR = re.compile(r"-?\d")
 # A placeholder, or a run of letters (a word) — the rest is copied as it is.
 _TOKEN = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]|%[a-z%]|[^\W\d_](?:[^\W\d_]|\u200c)*")
 
@@ -58,7 +65,7 @@ def to_cyrillic(text: str) -> str:
 
 def _word_to_cyrillic(match: re.Match[str]) -> str:
     word = match.group()
-    if word[0] in "{%" or _FOREIGN & set(word):
+    if word[0] in "{%" or _FOREIGN & set(word) or word in LATIN_WORDS or _in_code(match):
         return word
     splits = _split_points(word)
     out, i = [], 0
@@ -73,6 +80,11 @@ def _word_to_cyrillic(match: re.Match[str]) -> str:
             out.append(TO_CYRILLIC.get(word[i], word[i]))
             i += 1
     return "".join(out)
+
+
+def _in_code(match: re.Match[str]) -> bool:
+    text, start, end = match.string, match.start(), match.end()
+    return bool(_CODE_NEIGHBOUR.match(text, end)) or (start > 0 and text[start - 1].isdigit())
 
 
 def _split_points(word: str) -> set[int]:
