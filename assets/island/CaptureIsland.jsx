@@ -603,7 +603,7 @@ function PrisonerPicker({ roster, recent, draft, set }) {
       <div className="ww-field">
         <span className="ww-label">{t("Prisoner")}</span>
         <div className="ww-chosen"><strong>{draft.prisoner.name}</strong> {draft.prisoner.number} · {t("wing {wing}", { wing: draft.prisoner.wing })}
-          <button type="button" className="ww-button ww-soft" onClick={() => set({ prisoner: null, query: "" })}>{t("Change")}</button></div>
+          <button type="button" className="ww-button ww-soft" onClick={() => set({ prisoner: null, query: "" })}>{t("Change prisoner")}</button></div>
       </div>
     );
   }
