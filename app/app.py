@@ -8,6 +8,7 @@ from app.api import build_api
 from app.guard import EventGuard
 from app.pages import admin, capture, entries, home, login, screening, screening_case, trends
 from app.web_security import WebSecurity
+from components import layout
 from components.words import t
 from state.login import LoginState
 from state.session import SessionState
@@ -34,7 +35,11 @@ app = rx.App(
     # The API is mounted first; WebSecurity then wraps all of it, static frontend included.
     api_transformer=[build_api(), WebSecurity],
     style={"font_size": "16px"},
+    # Reflex's toasts and connection banner speak English and name the websocket's address;
+    # no page uses a toast, and the connection notice below speaks the tab's language.
+    toaster=None,
 )
+app.app_wraps[(5, "Overlay")] = lambda stateful: layout.connection_status() if stateful else None
 app.add_middleware(EventGuard(), index=0)
 
 app.add_page(login.page, route=login.ROUTE, title=page_title(login.TITLE),

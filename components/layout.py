@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
 from app.i18n.messages import N_
 from app.vocabulary import Role
@@ -154,6 +155,21 @@ def not_allowed(explanation: str = NOT_YOUR_PAGE) -> rx.Component:
             align="center", spacing="3", max_width="480px", text_align="center",
         ),
         padding_y="64px",
+    )
+
+
+def connection_status() -> rx.Component:
+    """In place of Reflex's own connection toast and banner, whose words are English and name the
+    websocket's address: a quiet notice in the tab's language while the server cannot be
+    reached. The capture page hides it (wingwatch.css): the island says so itself, offline too."""
+    return rx.cond(
+        has_connection_errors,
+        rx.hstack(rx.icon("wifi-off", size=18), rx.text(t("No connection to the server. "
+                                                          "Trying again…"), size="2"),
+                  role="status", class_name="ww-connection ww-no-print", align="center",
+                  spacing="2", position="fixed", bottom="16px", right="16px", z_index="900",
+                  padding="8px 12px", border_radius="8px", background=rx.color("red", 3),
+                  color=rx.color("red", 11), border=f"1px solid {rx.color('red', 6)}"),
     )
 
 

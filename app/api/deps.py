@@ -1,11 +1,10 @@
-"""Request-scoped helpers: database transaction, the bearer token's user and role."""
+"""Request-scoped helpers: the bearer token's user and role, the session cookie."""
 
 from __future__ import annotations
 
-from typing import Annotated, Iterator
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from sqlalchemy.orm import Session
 
 from app.api.errors import ApiError
 from app.clock import utc_now
@@ -15,19 +14,6 @@ from app.services import tokens, web_sessions
 from app.services.accounts import Identity, load_identity
 from app.settings import get_settings
 from app.vocabulary import Role
-
-
-def db_session() -> Iterator[Session]:
-    """The route's transaction: committed when it returns (then the audit head is signed if the
-    chain grew), rolled back when it raises.
-
-    Beware on SQLite: FastAPI opens and closes this in separate hops through the event loop,
-    so the write lock is held while the loop has to schedule the commit. A Reflex handler (or
-    the event guard) that waits for the same lock on the loop then stalls both until SQLite's
-    timeout: sign-out right after /entries loaded hung so. Prefer `with transaction()` inside
-    the route's own body, as the routes of main.py do."""
-    with transaction() as db:
-        yield db
 
 
 SIGN_IN_AGAIN = N_("Sign in again.")
@@ -71,7 +57,6 @@ def session_key(request: Request) -> str | None:
     return request.cookies.get(session_cookie_name())
 
 
-DB = Annotated[Session, Depends(db_session)]
 # The browser session's key from its HttpOnly cookie, whose name depends on TLS (cookie_name).
 SessionKey = Annotated[str | None, Depends(session_key)]
 CurrentUser = Annotated[Identity, Depends(bearer_identity)]

@@ -149,7 +149,7 @@ def who_am_i(caller: CurrentUser) -> Caller:
 @router.post("/auth/session", status_code=204, tags=["auth"], include_in_schema=False)
 def open_browser_session(body: TicketRequest, response: Response) -> Response:
     """Swap the sign-in page's one-time ticket for the HttpOnly session cookie."""
-    with transaction() as db:  # within the route's thread: see deps.db_session
+    with transaction() as db:  # opened and closed in the route's own thread
         key = web_sessions.redeem_ticket(db, body.ticket, utc_now())
     if key is None:
         raise errors.ApiError(400, "invalid_ticket", N_("Sign-in expired. Please sign in again."))
@@ -163,7 +163,7 @@ def open_browser_session(body: TicketRequest, response: Response) -> Response:
 @router.delete("/auth/session", status_code=204, tags=["auth"], include_in_schema=False)
 def close_browser_session(response: Response, ww_session: SessionKey) -> Response:
     """Sign-out: end the server session (if any) and drop the cookie."""
-    with transaction() as db:  # within the route's thread: see deps.db_session
+    with transaction() as db:  # opened and closed in the route's own thread
         web_sessions.end(db, ww_session, utc_now())
     response.status_code = 204
     response.delete_cookie(session_cookie_name(), path="/", httponly=True, samesite="strict",

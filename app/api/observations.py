@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.api import errors
-from app.api.deps import DB, CurrentUser, Officer
+from app.api.deps import CurrentUser, Officer
 from app.runtime import ingest_context, sealing_ring, transaction
 from app.api.schemas import (
     AddendumCreated,
@@ -54,14 +54,18 @@ ObservationId = Annotated[str, Path(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{
 
 
 @router.get("/bootstrap", response_model=Bootstrap)
-def bootstrap(caller: CurrentUser, db: DB) -> Bootstrap:
+def bootstrap(caller: CurrentUser) -> Bootstrap:
     """What the capture page caches: roster of the caller's wings, catalogue, locations, key."""
-    roster = db.execute(
-        select(Prisoner.id, Prisoner.given_name, Prisoner.family_name, Prisoner.number, Wing.code)
-        .join(Wing, Wing.id == Prisoner.wing_id)
-        .where(Prisoner.wing_id.in_(caller.wing_ids))
-        .order_by(Prisoner.family_name, Prisoner.given_name)).all()
-    wings = db.scalars(select(Wing.code).where(Wing.id.in_(caller.wing_ids))).all()
+    # The transaction opens and closes within this thread, never across the event loop (a
+    # dependency's would, and on SQLite that stalled the next sign-out: tests/e2e/test_languages).
+    with transaction() as db:
+        roster = db.execute(
+            select(Prisoner.id, Prisoner.given_name, Prisoner.family_name, Prisoner.number,
+                   Wing.code)
+            .join(Wing, Wing.id == Prisoner.wing_id)
+            .where(Prisoner.wing_id.in_(caller.wing_ids))
+            .order_by(Prisoner.family_name, Prisoner.given_name)).all()
+        wings = db.scalars(select(Wing.code).where(Wing.id.in_(caller.wing_ids))).all()
     words = Messages(caller.locale, get_settings().zone)
     return Bootstrap(
         user=BootstrapUser(id=caller.user_id, username=caller.username,

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.i18n.messages import N_
+
 from components import layout
 from app.pages.frame import hidden_trigger
 from components.capture_island import capture_island
 from state.session import SessionState
 
 ROUTE = "/capture"
-TITLE = "Record — Wingwatch"
+TITLE = N_("Record")
 IDLE_LOCK_MS = 5 * 60 * 1000  # a shared wing tablet locks sooner than a desk
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.i18n.messages import N_
+
 from app.pages.frame import signed_in_frame
 from components.capture_island import entries_island
 from components.words import t
 
 ROUTE = "/entries"
-TITLE = "My entries — Wingwatch"
+TITLE = N_("My entries")
 
 
 def page() -> rx.Component:

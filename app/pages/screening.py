@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.i18n.messages import N_
+
 from app.pages.frame import signed_in_frame
 from app.services.screening import MIN_TAKE_OVER_REASON
 from app.views.screening import STATE_LABELS, STATUS_CHOICES
@@ -15,7 +17,7 @@ from state import screening_queue
 from state.screening_queue import ScreeningQueueState as S
 
 ROUTE = screening_queue.ROUTE
-TITLE = "Screening — Wingwatch"
+TITLE = N_("Screening")
 ON_LOAD = S.load
 
 STATUS_OPTIONS = [("any", t("Any status"))] + [(key, t(STATE_LABELS[key]))

@@ -15,7 +15,7 @@ from components.words import t
 from state.screening_case import ScreeningCaseState as S
 
 ROUTE = "/screening/[item_id]"
-TITLE = "Screening case — Wingwatch"
+TITLE = N_("Screening case")
 ON_LOAD = S.load
 
 OUTCOME_HINTS: dict[Outcome, str] = {
@@ -207,8 +207,8 @@ def page() -> rx.Component:
                     align_items="center"),
             rx.cond(
                 S.refused,
-                layout.not_allowed(t("This screening item is not one of your prison's. The "
-                                     "attempt has been recorded.")),
+                layout.not_allowed(N_("This screening item is not one of your prison's. The "
+                                      "attempt has been recorded.")),
                 rx.cond(S.loaded, _case(),
                         rx.cond(S.missing != "", rx.callout(S.missing, icon="info",
                                                             role="alert"),
