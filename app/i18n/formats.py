@@ -20,6 +20,11 @@ Width = Literal["short", "medium", "long", "full"]
 PluralCategory = Literal["zero", "one", "two", "few", "many", "other"]
 
 
+# CLDR's Albanian time is on the 12-hour clock ("4:31 m.d."); the prison services of Albania and
+# Kosovo* write the 24-hour one, as every other locale here does.
+_CLOCK: dict[Locale, str] = {Locale.SQ: "HH:mm"}
+
+
 def format_datetime(moment: datetime, locale: Locale, zone: ZoneInfo,
                     width: Width = "medium") -> str:
     """A moment as the locale writes a date and time, in the prisons' zone: the date in `width`,
@@ -29,7 +34,7 @@ def format_datetime(moment: datetime, locale: Locale, zone: ZoneInfo,
     where = babel_locale(locale)
     local = moment.astimezone(zone)
     day = dates.format_date(local.date(), width, locale=where)
-    clock = dates.format_time(local, "short", tzinfo=zone, locale=where)
+    clock = dates.format_time(local, _CLOCK.get(locale, "short"), tzinfo=zone, locale=where)
     return where.datetime_formats[width].format(clock, day)
 
 

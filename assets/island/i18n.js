@@ -74,7 +74,8 @@ export function wordsFrom(catalogue, zone = DEFAULT_ZONE) {
   const plurals = new Intl.PluralRules(intl);
   const numbers = new Intl.NumberFormat(intl);
   const dated = (options) => new Intl.DateTimeFormat(intl, { timeZone: zone, ...options });
-  const moments = dated({ dateStyle: "medium", timeStyle: "short" });
+  // The 24-hour clock everywhere: CLDR's Albanian is 12-hour, the services write 24-hour.
+  const moments = dated({ dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
   const days = dated({ dateStyle: "medium" });
   const weekdays = dated({ weekday: "long", day: "numeric", month: "long" });
   const relatives = new Intl.RelativeTimeFormat(intl, { numeric: "auto" });

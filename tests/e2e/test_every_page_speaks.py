@@ -4,6 +4,8 @@ of the catalogues is left in English. Screenshots of each page are kept for a pe
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -50,6 +52,7 @@ def test_every_signed_in_page_speaks_the_accounts_language(browser: Browser, bas
         context = browser.new_context(base_url=base_url, viewport=TABLET)
         page = context.new_page()
         sign_in(page, username)
+        expect(page).not_to_have_url(re.compile(r"/login"))
         for path in paths:
             left += _read(page, path, locale, f"{username}{path.replace('/', '-')}")
         context.close()

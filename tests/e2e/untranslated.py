@@ -48,13 +48,13 @@ READ_PAGE = """() => {
 }"""
 
 
-@cache
 def data_phrases() -> tuple[str, ...]:
     """Texts that are data here: people's, prisons' and wings' names, month and day names;
     longest first, so "Officer Ana Kostić" goes whole before any shorter name in it."""
     words: set[str] = {"Wingwatch"}
     with unit_of_work() as db:
-        for row in db.execute(select(Prisoner.given_name, Prisoner.family_name)):
+        for row in db.execute(select(Prisoner.given_name, Prisoner.family_name,
+                                     Prisoner.number)):
             words.update(row)
         words.update(db.scalars(select(User.display_name)))
         words.update(db.scalars(select(User.username)))
@@ -79,10 +79,10 @@ def _unbracketed(text: str) -> str:
 
 def untranslated(page: Page) -> list[str]:
     """The page's visible texts that have a word from neither a catalogue nor the data."""
-    left = []
+    left, data = [], data_phrases()  # read now: the tests add prisoners as they go
     for text in page.evaluate(READ_PAGE):
         rest = _unbracketed(text)
-        for phrase in data_phrases():
+        for phrase in data:
             rest = rest.replace(phrase, " ")
         if WORD.search(rest):
             left.append(text.strip())
