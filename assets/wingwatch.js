@@ -148,6 +148,7 @@
     signedOut: window.wingwatch.signedOut,
     print: function () { window.print(); },
     rememberLocale: function (code) { window.wingwatch.rememberLocale(code); },
+    reload: function () { window.location.reload(); },
   };
   var LAST_SIGNAL = "wingwatch.lastSignal";
 

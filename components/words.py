@@ -11,10 +11,16 @@ import reflex as rx
 from state.language import LanguageState
 
 
+def _known(text: rx.Var) -> rx.Var[str]:
+    # Nothing rather than "undefined" while the dictionary is empty (before hydration, offline).
+    return rx.Var(f"({text!s} ?? \"\")", _var_type=str,
+                  _var_data=text._get_all_var_data()).to(str)
+
+
 def t(msgid: str) -> rx.Var[str]:
-    return LanguageState.words[msgid].to(str)
+    return _known(LanguageState.words[msgid])
 
 
 def t_of(msgid: rx.Var[str]) -> rx.Var[str]:
     """The text of a message id the state holds (an error, a status) rather than the code."""
-    return LanguageState.words[msgid].to(str)
+    return _known(LanguageState.words[msgid])

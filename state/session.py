@@ -126,6 +126,9 @@ class SessionState(rx.State):
             accounts.set_locale(db, live.identity, locale.value)
         await speak(self, locale)
         self.role_label = label(await messages(self), ROLE_LABELS, live.identity.role)
+        # The page's own texts with dates and counts were rendered on the server by its loader:
+        # load the page again, so none stays in the language before.
+        await ask_page(self, "reload")
         return None
 
     @rx.event

@@ -261,6 +261,9 @@ function Capture({ outbox, idleLockMs, demo, locale, zone }) {
   const status = useSyncStatus(outbox, session);
   useIdleLock(session.phase === "ready", idleLockMs, session.lock);
   const { t } = words;
+  // Offline the page's Reflex title has no words: the tab says where it is in the officer's.
+  // (Not a template literal: Babel's extractor does not look inside one.)
+  useEffect(() => { document.title = t("Record") + " — Wingwatch"; }, [t]);
 
   const gate = {
     "loading": <p className="ww-muted">{t("Loading…")}</p>,

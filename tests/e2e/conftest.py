@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from playwright.sync_api import Page, expect
 
 from app.db import unit_of_work
@@ -89,9 +89,15 @@ def speaks(username: str, locale: Locale) -> None:
 @pytest.fixture(autouse=True)
 def demo_accounts_in_english(database):
     """The demo accounts each speak a language of the region; a journey that is not about
-    languages reads its pages in English (the language tests set the one they need)."""
+    languages reads its pages in English (the language tests set the one they need). Each
+    account's own comes back after the test, for the tests that read the demo as it is."""
     with unit_of_work() as db:
+        own = dict(db.execute(select(User.id, User.locale)).all())
         db.execute(update(User).values(locale=Locale.EN.value))
+    yield
+    with unit_of_work() as db:
+        for user_id, locale in own.items():
+            db.execute(update(User).where(User.id == user_id).values(locale=locale))
 
 
 @pytest.fixture(scope="session")

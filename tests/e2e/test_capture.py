@@ -188,10 +188,15 @@ def test_the_form_refuses_a_time_in_the_future(page: Page):
     assert tablet_entries(page) == []
 
 
-def test_the_time_chosen_is_the_instant_sent(page: Page):
+def test_the_time_chosen_is_the_instant_sent(page: Page, context: BrowserContext):
     open_capture(page)
     when = (datetime.now().astimezone() - timedelta(days=2)).replace(second=0, microsecond=0)
+    # Saved offline first, so "0 waiting" below is after the send, not before the save.
+    context.set_offline(True)
     record(page, words(), when=when)
+    expect(waiting(page, 1)).to_be_visible()
+    context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
     expect(waiting(page, 0)).to_be_visible(timeout=30000)
     [entry] = tablet_entries(page)
     assert datetime.fromisoformat(entry["summary"]["occurred_at"]) == when

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app.clock import utc_now
 from app.i18n.locales import Locale
+from tests.e2e.capture_steps import Island, open_capture, record, waiting
 from tests.e2e.conftest import TABLET, screenshot, sign_in, speaks
 from tests.e2e.untranslated import english_left, untranslated
 from tests.screening_data import flagged_item
@@ -56,4 +57,24 @@ def test_every_signed_in_page_speaks_the_accounts_language(browser: Browser, bas
         for path in paths:
             left += _read(page, path, locale, f"{username}{path.replace('/', '-')}")
         context.close()
+    assert left == []
+
+
+def test_the_capture_journey_speaks_only_from_the_catalogues(page: Page, context: BrowserContext):
+    """Each step shows texts of its own (the picker, a category open, the flag's reason, the
+    outbox, offline): each is read."""
+    speaks("officer1", Locale.PSEUDO)
+    words = Island(Locale.PSEUDO)
+    open_capture(page, words=words)
+    left = untranslated(page)
+    page.get_by_role("searchbox", name=words.t("Prisoner")).fill("a")
+    expect(page.get_by_role("option").first).to_be_visible()
+    left += untranslated(page)
+    context.set_offline(True)
+    record(page, "Shouted at staff on the landing.", words=words, flag_reason="Threats")
+    left += untranslated(page)
+    page.reload()
+    expect(waiting(page, 1, words)).to_be_visible()
+    left += untranslated(page)
+    screenshot(page, "en-XA-capture-offline")
     assert left == []
