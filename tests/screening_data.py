@@ -49,8 +49,9 @@ def codes(kind: str) -> list[str]:
 
 def observe(prisoner_id: str, *, flag: bool = True, kind: str = "concern",
             facts: str = "Told two others on the landing that the guards 'will pay'.",
-            occurred_at=None, now=T0) -> str:
-    """One observation through the real ingest path; returns its id."""
+            occurred_at=None, now=T0, author: str | None = None) -> str:
+    """One observation through the real ingest path, by `author` (else an officer of a wing of
+    its own); returns its id."""
     obs_id = secrets.token_hex(8)
     obs = ObservationInput(
         prisoner_id=prisoner_id, occurred_at=occurred_at or now - timedelta(hours=1),
@@ -60,7 +61,7 @@ def observe(prisoner_id: str, *, flag: bool = True, kind: str = "concern",
         concern="medium", flag=flag, flag_reason="Threat against staff, please look" if flag
         else None)
     with unit_of_work() as db:
-        (result,) = ingest(db, identity(own_wing()[1]), "test-device", [Item(obs_id, obs, "h" + obs_id)],
+        (result,) = ingest(db, identity(author or own_wing()[1]), "test-device", [Item(obs_id, obs, "h" + obs_id)],
                            now, ingest_context())
     assert result.status == "created", result
     return obs_id

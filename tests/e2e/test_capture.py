@@ -12,11 +12,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import BrowserContext, Page, Route, expect
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.db import unit_of_work
 from app.i18n.locales import Locale
-from app.models import WebSession
+from app.models import Prisoner, WebSession, Wing
 from tests.e2e.capture_steps import (
     ENGLISH,
     FIRST_CATEGORY,
@@ -32,7 +32,9 @@ from tests.e2e.capture_steps import (
     waiting,
     written_in,
 )
-from tests.e2e.conftest import ROOT, screenshot, sign_in, speaks
+from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import ROOT, expect_path, screenshot, sign_in, speaks
+from tests.screening_data import observe
 
 
 def words() -> str:
@@ -375,3 +377,22 @@ def test_an_entry_dropped_into_the_officers_outbox_is_never_sent(page: Page):
     expect(problems).to_contain_text("not sent", timeout=30000)
     expect(waiting(page, 0)).to_be_visible()
     assert stored_count([forged]) == 0
+
+
+def test_my_entries_shows_the_newest_twenty_and_older_ones_on_asking(page: Page, make_user):
+    officer = make_user("officer", ("A",))
+    with unit_of_work() as db:
+        prisoner = db.scalar(select(Prisoner.id).join(Wing).where(Wing.code == "A").limit(1))
+    now = datetime.now().astimezone()
+    for hours in range(23):
+        observe(prisoner, flag=False, author=officer, now=now,
+                occurred_at=now - timedelta(hours=hours))
+    sign_in(page, officer, TEST_PASSWORD)
+    expect_path(page, "/capture")
+    page.goto("/entries")
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(20)
+    older = page.get_by_role("button", name="Older")
+    older.click()
+    expect(rows).to_have_count(23)
+    expect(older).to_have_count(0)
