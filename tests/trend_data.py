@@ -141,17 +141,19 @@ def recount(prison_id: str, f: Filters, zone) -> Expected:
 
 
 def _raised(db, ids: list[str]) -> set[str]:
-    """Observations that raised a flag: named by an R1 or R2 trigger, or the last to arrive of
-    an R3 trigger's observations."""
-    triggers = db.execute(select(ScreeningTrigger.rule_id, ScreeningTrigger.observation_ids)
-                          ).all()
+    """Observations that raised a flag: named by an R1 or R2 trigger, or the one of an R3
+    trigger's observations that arrived in the same ingest as the trigger (the last to arrive:
+    but officers sending at once can commit in another order than their clocks read)."""
+    triggers = db.execute(select(ScreeningTrigger.rule_id, ScreeningTrigger.observation_ids,
+                                 ScreeningTrigger.created_at)).all()
     received = dict(db.execute(select(Observation.id, Observation.received_at)
                                .where(Observation.id.in_(ids))).all())
     raised: set[str] = set()
-    for rule_id, group in triggers:
+    for rule_id, group, at in triggers:
         mine = [i for i in group if i in received]
         if rule_id == flag_rules.PATTERN.id and mine:
-            raised.add(max(mine, key=received.__getitem__))
+            same = [i for i in mine if received[i] == at]
+            raised.add(same[0] if same else max(mine, key=received.__getitem__))
         elif rule_id != flag_rules.PATTERN.id:
             raised.update(mine)
     return raised
