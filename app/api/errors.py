@@ -66,42 +66,45 @@ def _choices(words: Messages, context: dict) -> str:
     return format_list(codes, style="or", locale=babel_locale(words.locale))
 
 
-_PROBLEMS: dict[str, Callable[[Messages, dict], str]] = {
+_SAID: dict[str, str] = {
     # i18n: what is wrong with a field of an API request, after its name: "facts: required"
-    "missing": lambda w, c: w.t("required"),
-    "extra_forbidden": lambda w, c: w.t("not a field this request takes"),
-    "string_type": lambda w, c: w.t("must be text"),
-    "string_unicode": lambda w, c: w.t(
-        "must be text without lone surrogates (unpaired \\ud800-\\udfff escapes)"),
+    "missing": N_("required"),
+    "extra_forbidden": N_("not a field this request takes"),
+    "string_type": N_("must be text"),
+    "string_unicode": N_("must be text without lone surrogates (unpaired \\ud800-\\udfff escapes)"),
+    "string_pattern_mismatch": N_("is not in the expected form"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "list_type": N_("must be a list"),
+    "dict_type": N_("must be an object"),
+    "model_type": N_("must be an object"),
+    "model_attributes_type": N_("must be an object"),
+    "datetime_type": N_("must be a date and time (ISO 8601)"),
+    "datetime_parsing": N_("must be a date and time (ISO 8601)"),
+    "datetime_from_date_parsing": N_("must be a date and time (ISO 8601)"),
+    "uuid_type": N_("must be a UUID"),
+    "uuid_parsing": N_("must be a UUID"),
+}
+
+# The problems with a number or a list of choices in them.
+_PROBLEMS: dict[str, Callable[[Messages, dict], str]] = {
     "string_too_short": lambda w, c: w.tn("must be at least {count} character long",
                                           "must be at least {count} characters long",
                                           c["min_length"]),
     "string_too_long": lambda w, c: w.tn("must be at most {count} character long",
                                          "must be at most {count} characters long",
                                          c["max_length"]),
-    "string_pattern_mismatch": lambda w, c: w.t("is not in the expected form"),
     "too_short": lambda w, c: w.tn("must have at least {count} item",
                                    "must have at least {count} items", c["min_length"]),
     "too_long": lambda w, c: w.tn("must have at most {count} item",
                                   "must have at most {count} items", c["max_length"]),
-    "int_type": lambda w, c: w.t("must be a whole number"),
-    "int_parsing": lambda w, c: w.t("must be a whole number"),
-    "int_from_float": lambda w, c: w.t("must be a whole number"),
-    "float_type": lambda w, c: w.t("must be a number"),
-    "float_parsing": lambda w, c: w.t("must be a number"),
-    "bool_type": lambda w, c: w.t("must be true or false"),
-    "bool_parsing": lambda w, c: w.t("must be true or false"),
     "greater_than_equal": lambda w, c: w.t("must be at least {limit}", limit=w.number(c["ge"])),
     "less_than_equal": lambda w, c: w.t("must be at most {limit}", limit=w.number(c["le"])),
-    "list_type": lambda w, c: w.t("must be a list"),
-    "dict_type": lambda w, c: w.t("must be an object"),
-    "model_type": lambda w, c: w.t("must be an object"),
-    "model_attributes_type": lambda w, c: w.t("must be an object"),
-    "datetime_type": lambda w, c: w.t("must be a date and time (ISO 8601)"),
-    "datetime_parsing": lambda w, c: w.t("must be a date and time (ISO 8601)"),
-    "datetime_from_date_parsing": lambda w, c: w.t("must be a date and time (ISO 8601)"),
-    "uuid_type": lambda w, c: w.t("must be a UUID"),
-    "uuid_parsing": lambda w, c: w.t("must be a UUID"),
     "enum": lambda w, c: w.t("must be one of {choices}", choices=_choices(w, c)),
     "literal_error": lambda w, c: w.t("must be one of {choices}", choices=_choices(w, c)),
 }
@@ -110,7 +113,10 @@ _PROBLEMS: dict[str, Callable[[Messages, dict], str]] = {
 def field_message(error: dict, words: Messages | None = None) -> str:
     """What is wrong with one field, in the reader's words (English unless `words` says)."""
     words = words or Messages(DEFAULT, get_settings().zone)
-    describe = _PROBLEMS.get(str(error.get("type")))
+    kind = str(error.get("type"))
+    if kind in _SAID:
+        return words.t(_SAID[kind])
+    describe = _PROBLEMS.get(kind)
     try:
         if describe is not None:
             return describe(words, error.get("ctx") or {})
