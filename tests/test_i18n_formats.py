@@ -20,6 +20,7 @@ from app.i18n.formats import (
     format_number,
     format_percent,
     format_relative,
+    island_calendar,
     plural_category,
 )
 from app.i18n.locales import SPOKEN, Locale, babel_locale
@@ -149,3 +150,13 @@ def test_albanian_and_english_plurals(locale: Locale) -> None:
 @pytest.mark.parametrize("locale", list(Locale))
 def test_weeks_start_on_monday(locale: Locale) -> None:
     assert first_week_day(locale) == 0
+
+
+@pytest.mark.parametrize("locale", list(Locale), ids=str)
+def test_the_islands_calendar_is_cldrs_on_the_24_hour_clock(locale: Locale) -> None:
+    """The island formats dates from these (browsers lack some of the locales' data)."""
+    calendar = island_calendar(locale)
+    assert not re.search(r"[ahK]", re.sub(r"'[^']*'", "", calendar["patterns"]["moment"]))
+    assert "EEEE" in calendar["patterns"]["weekday"]
+    assert len(calendar["months"]["wide"]) == 12 and len(calendar["days"]["wide"]) == 7
+    assert calendar["days"]["wide"][1] == babel_locale(locale).days["format"]["wide"][0]  # Monday

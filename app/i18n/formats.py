@@ -8,6 +8,7 @@ local time. Every week starts on Monday, which the CLDR data of every locale agr
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+import re
 from copy import copy
 from typing import Literal, cast
 from zoneinfo import ZoneInfo
@@ -69,3 +70,31 @@ def plural_category(count: float, locale: Locale) -> PluralCategory:
 def first_week_day(locale: Locale) -> int:
     """The first day of the week in the locale, 0 being Monday (as `date.weekday()` counts)."""
     return babel_locale(locale).first_week_day
+
+
+def island_calendar(locale: Locale) -> dict:
+    """CLDR's date patterns and names for the capture island, which formats dates itself:
+    the browsers' Intl lacks some of these locales (Chromium has no Albanian or Macedonian
+    dates, and Bosnian falls back to the root locale), and tablets must not show English."""
+    where = babel_locale(locale)
+    weekday = dates.match_skeleton("MMMMEEEEd", where.datetime_skeletons.keys())
+    clock = _CLOCK.get(locale) or where.time_formats["short"].pattern
+    day = where.date_formats["medium"].pattern
+    names = {context: {width: [where.months[context][width][m] for m in range(1, 13)]
+                       for width in ("wide", "abbreviated")}
+             for context in ("format", "stand-alone")}
+    symbols = where.number_symbols["latn"]
+    return {
+        "patterns": {
+            "day": day,
+            "moment": where.datetime_formats["medium"].format(clock, day),
+            # The long weekday, whatever width the locale's skeleton match gave it.
+            "weekday": re.sub(r"(?<![E'])E{1,3}(?!E)", "EEEE",
+                              where.datetime_skeletons[weekday].pattern),
+        },
+        "months": names["format"], "months_alone": names["stand-alone"],
+        # By JavaScript's getDay(): Sunday first.
+        "days": {width: [where.days["format"][width][(n + 6) % 7] for n in range(7)]
+                 for width in ("wide", "abbreviated")},
+        "decimal": symbols["decimal"], "group": symbols["group"],
+    }

@@ -3,7 +3,10 @@
 // shell (no fetch at run time, nothing to miss on a tablet without network). The JSON files are
 // generated from the gettext catalogues by `python -m app.i18n export`; message ids are the
 // English texts, as in Python, and `t`/`tn` are the extraction keywords (babel.cfg).
-// Dates and times are in the prisons' zone and the officer's locale, through Intl.
+// Dates and times are in the prisons' zone and the officer's locale: CLDR's patterns and names
+// come with the texts (exported from Babel), because the browsers' Intl lacks some of these
+// locales (Chromium writes Albanian and Macedonian dates in English, Bosnian in the root
+// locale's "2026 M12 1"). Intl gives the wall clock in the zone, and the plural rules.
 import bs from "./messages/bs.json" with { type: "json" };
 import cnr from "./messages/cnr.json" with { type: "json" };
 import en from "./messages/en.json" with { type: "json" };
@@ -19,7 +22,6 @@ const CATALOGUES = Object.fromEntries(
 export const LOCALES = Object.keys(CATALOGUES);
 export const DEFAULT_LOCALE = "en";
 export const DEFAULT_ZONE = "Europe/Belgrade";
-const MINUTE_MS = 60 * 1000;
 
 // The first of the candidates that is a locale the island speaks; English when none is.
 export function pickLocale(...candidates) {
@@ -68,18 +70,11 @@ export function speak(locale, zone = DEFAULT_ZONE) {
   return wordsFrom(CATALOGUES[pickLocale(locale)], zone);
 }
 
-// The same from one catalogue ({locale, intl, messages, labels}, as exported).
+// The same from one catalogue ({locale, intl, messages, labels, calendar}, as exported).
 export function wordsFrom(catalogue, zone = DEFAULT_ZONE) {
-  const { intl } = catalogue;
+  const { intl, calendar } = catalogue;
   const plurals = new Intl.PluralRules(intl);
-  const numbers = new Intl.NumberFormat(intl);
-  const dated = (options) => new Intl.DateTimeFormat(intl, { timeZone: zone, ...options });
-  // The 24-hour clock everywhere: CLDR's Albanian is 12-hour, the services write 24-hour.
-  const moments = dated({ dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
-  const days = dated({ dateStyle: "medium" });
-  const weekdays = dated({ weekday: "long", day: "numeric", month: "long" });
-  const relatives = new Intl.RelativeTimeFormat(intl, { numeric: "auto" });
-  const twoDigits = new Intl.NumberFormat(intl, { minimumIntegerDigits: 2, useGrouping: false });
+  const dated = (pattern) => (ms) => formatPattern(pattern, wallClock(ms, zone), calendar);
 
   // A message id the catalogue lacks shows as itself (English), never as nothing: the
   // pseudo-locale's tests then see it without its brackets.
@@ -87,31 +82,67 @@ export function wordsFrom(catalogue, zone = DEFAULT_ZONE) {
     const text = catalogue.messages[msgid];
     return fill(typeof text === "string" ? text : msgid, params);
   };
+  const number = (value) => formatNumber(value, calendar);
   const tn = (singular, plural, count, params) => {
     const forms = catalogue.messages[singular];
     const category = plurals.select(count);
     const text = forms && typeof forms === "object"
       ? forms[category] ?? forms.other
       : (count === 1 ? singular : plural); // English, the message ids' own language
-    return fill(text, { ...params, count: numbers.format(count) });
+    return fill(text, { ...params, count: number(count) });
   };
   const label = (table, code) => catalogue.labels[table]?.[code] ?? String(code);
 
-  // "in 3 hours", "2 days ago": the largest unit that fits.
-  const relative = (deltaMs) => {
-    const minutes = Math.round(deltaMs / MINUTE_MS);
-    if (Math.abs(minutes) < 60) return relatives.format(minutes, "minute");
-    const hours = Math.round(minutes / 60);
-    if (Math.abs(hours) < 48) return relatives.format(hours, "hour");
-    return relatives.format(Math.round(hours / 24), "day");
-  };
-
   return {
-    locale: catalogue.locale, intl, zone, t, tn, label, relative,
-    number: (value) => numbers.format(value),
-    twoDigits: (value) => twoDigits.format(value),
-    moment: (ms) => moments.format(ms),
-    day: (ms) => days.format(ms),
-    weekday: (ms) => weekdays.format(ms),
+    locale: catalogue.locale, intl, zone, t, tn, label, number,
+    twoDigits: (value) => String(value).padStart(2, "0"),
+    moment: dated(calendar.patterns.moment),
+    day: dated(calendar.patterns.day),
+    weekday: dated(calendar.patterns.weekday),
   };
+}
+
+// A number with the locale's decimal sign and grouping (1.234,5 or 1 234,5).
+function formatNumber(value, calendar) {
+  return new Intl.NumberFormat("en-US").format(value)
+    .replace(/[,.]/g, (sign) => (sign === "," ? calendar.group : calendar.decimal));
+}
+
+// A CLDR date pattern ("d. MMM y. HH:mm", 'quoted' literals) filled from a wall clock.
+export function formatPattern(pattern, clock, calendar) {
+  const weekday = new Date(Date.UTC(clock.year, clock.month - 1, clock.day)).getUTCDay();
+  let out = "";
+  for (let i = 0; i < pattern.length;) {
+    const letter = pattern[i];
+    if (letter === "'") {
+      const end = pattern.indexOf("'", i + 1);
+      if (end === i + 1) { out += "'"; i += 2; continue; } // '' is a quote mark
+      const stop = end < 0 ? pattern.length : end;
+      out += pattern.slice(i + 1, stop);
+      i = stop + 1;
+      continue;
+    }
+    let width = 1;
+    if (/[A-Za-z]/.test(letter)) while (pattern[i + width] === letter) width += 1;
+    out += /[A-Za-z]/.test(letter) ? field(letter, width, { ...clock, weekday }, calendar) : letter;
+    i += width;
+  }
+  return out;
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+function field(letter, width, clock, calendar) {
+  const named = (names, index) => (width >= 4 ? names.wide : names.abbreviated)[index];
+  switch (letter) {
+    case "y": return width === 2 ? pad(clock.year % 100) : String(clock.year);
+    case "M": case "L":
+      if (width >= 3) return named(letter === "L" ? calendar.months_alone : calendar.months, clock.month - 1);
+      return width === 2 ? pad(clock.month) : String(clock.month);
+    case "d": return width === 2 ? pad(clock.day) : String(clock.day);
+    case "E": case "c": return named(calendar.days, clock.weekday);
+    case "H": return width === 2 ? pad(clock.hour) : String(clock.hour);
+    case "m": return pad(clock.minute);
+    default: return ""; // no pattern we export has other fields (12-hour clocks are not used)
+  }
 }

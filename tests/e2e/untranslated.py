@@ -100,7 +100,19 @@ def _english_only(locale: Locale) -> frozenset[str]:
                      and not placeholders(message.id))
 
 
+@cache
+def _english_calendar() -> re.Pattern[str]:
+    """English month and day names: a browser without the locale's date data writes them."""
+    names = {name for width in ("abbreviated", "wide") for context in ("format", "stand-alone")
+             for table in (dates.get_month_names(width, context, "en_GB"),
+                           dates.get_day_names(width, context, "en_GB"))
+             for name in table.values() if len(name) >= 3}
+    return re.compile(r"\b(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")\b")
+
+
 def english_left(page: Page, locale: Locale) -> list[str]:
-    """The page's visible texts that are a catalogue text still in English."""
+    """The page's visible texts that are a catalogue text still in English, or a date with an
+    English month or day name in it."""
     return sorted({text.strip() for text in page.evaluate(READ_PAGE)
-                   if text.strip() in _english_only(locale)})
+                   if text.strip() in _english_only(locale)
+                   or _english_calendar().search(text)})
