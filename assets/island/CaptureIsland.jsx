@@ -6,7 +6,7 @@
 import React, { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { CONCERNS, DEFAULT_CONCERN, DEFAULT_SOURCE, SOURCES } from "./choices.js";
 import { findPrisoners } from "./fold.js";
-import { DEFAULT_ZONE, instantOf, offlineWordsOf, pickLocale, speak, wallClock } from "./i18n.js";
+import { browserLocale, DEFAULT_ZONE, instantOf, offlineWordsOf, pickLocale, speak, wallClock } from "./i18n.js";
 import "./island.css";
 import { openOutbox } from "./outbox.js";
 import { seal } from "./seal.js";
@@ -41,10 +41,10 @@ function rememberLocale(officerId, locale) {
 }
 
 // The page's language (the Reflex state's, online) wins; then the officer's as this tablet last
-// heard it; then the device's choice on the sign-in page; then English.
+// heard it; then the device's choice on the sign-in page; then the browser's; then English.
 function useSpoken(pageLocale, officerId, zone) {
   const locale = pickLocale(pageLocale, rememberedLocale(officerId || localStorage.getItem(CURRENT_OFFICER)),
-                            localStorage.getItem(DEVICE_LOCALE));
+                            localStorage.getItem(DEVICE_LOCALE), browserLocale());
   useEffect(() => { if (pageLocale) rememberLocale(officerId, pickLocale(pageLocale)); }, [pageLocale, officerId]);
   useEffect(() => { document.documentElement.lang = locale; }, [locale]);
   useEffect(() => { tellWorker(pickLocale(localStorage.getItem(DEVICE_LOCALE), locale)); }, [locale]);

@@ -29,6 +29,24 @@ export function pickLocale(...candidates) {
     ?? DEFAULT_LOCALE;
 }
 
+// The browser's own languages, in its order of preference, as the server reads Accept-Language
+// (app/i18n/negotiation.py): a tag the island speaks, else its language ("sr" alone is Serbian
+// Cyrillic, Serbia's official script). Never the pseudo-locale; undefined when none is spoken.
+const BY_LANGUAGE = { sq: "sq", mk: "mk", bs: "bs", hr: "hr", cnr: "cnr", en: "en" };
+
+export function browserLocale(languages = globalThis.navigator?.languages ?? []) {
+  const spoken = LOCALES.filter((code) => code !== "en-XA");
+  for (const tag of languages) {
+    const lower = String(tag).toLowerCase();
+    const exact = spoken.find((code) => code.toLowerCase() === lower);
+    if (exact) return exact;
+    const [language, ...subtags] = lower.split("-");
+    if (language === "sr") return subtags.includes("latn") ? "sr-Latn" : "sr-Cyrl";
+    if (Object.hasOwn(BY_LANGUAGE, language)) return BY_LANGUAGE[language];
+  }
+  return undefined;
+}
+
 // What the service worker's offline page needs of a locale (assets/sw.js): its tag and texts.
 export function offlineWordsOf(locale) {
   const catalogue = CATALOGUES[pickLocale(locale)];

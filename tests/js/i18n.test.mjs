@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { test } from "node:test";
 
-import { instantOf, LOCALES, pickLocale, speak, wallClock, wordsFrom } from "../../assets/island/i18n.js";
+import { browserLocale, instantOf, LOCALES, pickLocale, speak, wallClock, wordsFrom } from "../../assets/island/i18n.js";
 
 const MESSAGES = new URL("../../assets/island/messages/", import.meta.url);
 const exported = (code) => JSON.parse(readFileSync(new URL(`${code}.json`, MESSAGES), "utf8"));
@@ -78,6 +78,17 @@ test("labels come from the exported tables; an unknown code shows as itself", ()
 
 test("the pseudo-locale's texts are bracketed", () => {
   assert.match(speak("en-XA").label("concern", "high"), /^⟦.*⟧$/);
+});
+
+test("the browser's languages: a tag spoken here, else its language, never the pseudo-locale", () => {
+  assert.equal(browserLocale(["de-DE", "sq-AL", "en"]), "sq");
+  assert.equal(browserLocale(["sr-Latn"]), "sr-Latn");
+  assert.equal(browserLocale(["sr-Latn-ME"]), "sr-Latn");
+  assert.equal(browserLocale(["sr-RS"]), "sr-Cyrl");
+  assert.equal(browserLocale(["mk"]), "mk");
+  assert.equal(browserLocale(["en-XA"]), "en");
+  assert.equal(browserLocale(["de-DE", "fr"]), undefined);
+  assert.equal(browserLocale([]), undefined);
 });
 
 test("pickLocale takes the first locale spoken here, else English", () => {
