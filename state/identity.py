@@ -13,13 +13,17 @@ from app.services import web_sessions
 from app.services.accounts import Identity
 
 
-def session_key(cookie_header: str) -> str | None:
+def cookie_value(cookie_header: str, name: str) -> str | None:
+    """One cookie of the websocket handshake's Cookie header (None if absent or unreadable)."""
     try:
-        jar = SimpleCookie(cookie_header or "")
+        morsel = SimpleCookie(cookie_header or "").get(name)
     except CookieError:
         return None
-    morsel = jar.get(session_cookie_name())
     return morsel.value if morsel else None
+
+
+def session_key(cookie_header: str) -> str | None:
+    return cookie_value(cookie_header, session_cookie_name())
 
 
 def live_session(cookie_header: str, *, touch: bool = False) -> web_sessions.LiveSession | None:

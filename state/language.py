@@ -8,16 +8,15 @@ with numbers, dates or names in them are rendered on the server, through `messag
 from __future__ import annotations
 
 from functools import cache
-from http.cookies import CookieError, SimpleCookie
 from types import MappingProxyType
 
 import reflex as rx
 
 from app.i18n.locales import DEFAULT, ENDONYMS, Locale
-from app.i18n.messages import Messages, every_text
+from app.i18n.messages import Messages, every_text, speaking
 from app.i18n.negotiation import from_accept_language, offered_locale, on_offer
-from app.settings import get_settings
 from app.vocabulary import parse
+from state.identity import cookie_value
 
 DEVICE_COOKIE = "wingwatch_lang"  # set by assets/wingwatch.js: the language chosen on this device
 
@@ -35,11 +34,7 @@ def offered() -> list[list[str]]:
 
 def device_locale(cookie_header: str, accept_language: str) -> Locale:
     """Before sign-in: the language chosen on this device, else the browser's, else English."""
-    try:
-        morsel = SimpleCookie(cookie_header or "").get(DEVICE_COOKIE)
-    except CookieError:
-        morsel = None
-    chosen = offered_locale(morsel.value) if morsel else None
+    chosen = offered_locale(cookie_value(cookie_header, DEVICE_COOKIE))
     return chosen or from_accept_language(accept_language) or DEFAULT
 
 
@@ -62,4 +57,4 @@ async def speak(state: rx.State, locale: Locale) -> None:
 async def messages(state: rx.State) -> Messages:
     """The tab's language, for texts rendered on the server (dates, counts, names)."""
     language = await state.get_state(LanguageState)
-    return Messages(parse(Locale, language.locale) or DEFAULT, get_settings().zone)
+    return speaking(parse(Locale, language.locale) or DEFAULT)

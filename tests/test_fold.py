@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.text.fold import fold, finds, search_keys
-from app.text.translit import to_cyrillic, to_latin
+from app.text.translit import to_cyrillic
 
 CORPUS = json.loads((Path(__file__).parent / "js" / "fold-corpus.json").read_text("utf-8"))
 SERBIAN_LATIN = ("a b c č ć d dž đ e f g h i j k l lj m n nj o p r s š t u v z ž").split()

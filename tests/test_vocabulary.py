@@ -12,7 +12,6 @@ from app.i18n import labels
 from app.api.schemas import ObservationPayload
 from app.pages import screening_case as screening_case_page
 from app.services import screening
-from app.views import screening as screening_views
 from app.vocabulary import ConcernLevel, EventKind, ItemState, ObservationStatus, Outcome, Role
 from app.vocabulary import Source, SupportKind
 from components import screening as screening_components

@@ -20,9 +20,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n.locales import DEFAULT, Locale, babel_locale
-from app.i18n.messages import Messages, N_
+from app.i18n.messages import Messages, N_, speaking
 from app.i18n.negotiation import from_accept_language
-from app.settings import get_settings
 
 log = logging.getLogger("wingwatch.api")
 
@@ -46,7 +45,7 @@ def caller_messages(request: Request) -> Messages:
     """The language to answer this request in."""
     locale: Locale | None = getattr(request.state, "locale", None)
     locale = locale or from_accept_language(request.headers.get("accept-language")) or DEFAULT
-    return Messages(locale, get_settings().zone)
+    return speaking(locale)
 
 
 def printable(text: str) -> str:
@@ -112,7 +111,7 @@ _PROBLEMS: dict[str, Callable[[Messages, dict], str]] = {
 
 def field_message(error: dict, words: Messages | None = None) -> str:
     """What is wrong with one field, in the reader's words (English unless `words` says)."""
-    words = words or Messages(DEFAULT, get_settings().zone)
+    words = words or speaking(DEFAULT)
     kind = str(error.get("type"))
     if kind in _SAID:
         return words.t(_SAID[kind])

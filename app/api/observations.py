@@ -30,7 +30,7 @@ from app.api.schemas import (
 )
 from app.api.sync_items import parse_item
 from app.clock import utc_now
-from app.i18n.messages import Messages, N_
+from app.i18n.messages import N_, speaking
 from app.models import (
     Observation,
     Prisoner,
@@ -40,7 +40,6 @@ from app.models import (
     Wing,
 )
 from app.services import audit, catalogue, observations
-from app.settings import get_settings
 from app.vocabulary import EventKind, ObservationStatus
 
 PREFIX = "/api/v1"
@@ -66,7 +65,7 @@ def bootstrap(caller: CurrentUser) -> Bootstrap:
             .where(Prisoner.wing_id.in_(caller.wing_ids))
             .order_by(Prisoner.family_name, Prisoner.given_name)).all()
         wings = db.scalars(select(Wing.code).where(Wing.id.in_(caller.wing_ids))).all()
-    words = Messages(caller.locale, get_settings().zone)
+    words = speaking(caller.locale)
     return Bootstrap(
         user=BootstrapUser(id=caller.user_id, username=caller.username,
                            display_name=caller.display_name, role=caller.role,
@@ -85,7 +84,7 @@ def bootstrap(caller: CurrentUser) -> Bootstrap:
 def sync(body: SyncRequest, caller: Officer) -> SyncResponse:
     """Store a batch exactly once: one result per item, in order; one bad item blocks nothing."""
     ring, context = sealing_ring(), ingest_context()
-    words = Messages(caller.locale, get_settings().zone)
+    words = speaking(caller.locale)
     items = [parse_item(raw, ring, words) for raw in body.items]
     for attempt in range(ATTEMPTS):
         try:

@@ -25,8 +25,7 @@ from babel.messages.pofile import read_po, write_po
 from app.i18n.locales import INTL_TAGS, Locale, babel_locale
 from app.i18n.formats import island_calendar
 from app.i18n.labels import island_labels
-from app.i18n.messages import DOMAIN, PO_DIR, Messages, every_text, po_path, written_by_hand
-from app.settings import get_settings
+from app.i18n.messages import DOMAIN, PO_DIR, every_text, po_path, speaking, written_by_hand
 
 ROOT = Path(__file__).resolve().parents[2]
 ISLAND_DIR = ROOT / "assets" / "island" / "messages"
@@ -70,7 +69,7 @@ def island_files() -> dict[Path, str]:
     for locale in Locale:
         body = {"locale": locale.value, "intl": INTL_TAGS[locale],
                 "messages": every_text(locale, where=ISLAND_SOURCES),
-                "labels": island_labels(Messages(locale, get_settings().zone)),
+                "labels": island_labels(speaking(locale)),
                 "calendar": island_calendar(locale)}
         files[ISLAND_DIR / f"{locale.value}.json"] = json.dumps(
             body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

@@ -29,6 +29,7 @@ from babel.support import Translations
 
 from app.i18n import formats
 from app.i18n.locales import Locale, babel_locale
+from app.settings import get_settings
 from app.text.translit import to_cyrillic
 
 PO_DIR = Path(__file__).parent / "po"
@@ -143,6 +144,11 @@ class Messages:
 
     def relative(self, delta: timedelta) -> str:
         return formats.format_relative(delta, self.locale)
+
+
+def speaking(locale: Locale) -> Messages:
+    """`locale`'s texts, with dates in the prisons' zone (WINGWATCH_TIMEZONE)."""
+    return Messages(locale, get_settings().zone)
 
 
 def every_text(locale: Locale, *, where: str = "") -> dict[str, str | dict[str, str]]:
