@@ -52,8 +52,11 @@ def extracted() -> Catalog:
 
 
 def _po_bytes(catalog: Catalog, **options: object) -> bytes:
+    # Files without line numbers: an edit that moves a text but keeps it leaves the catalogues
+    # alone, so they change only with the words (and two people's edits rarely collide there).
     out = io.BytesIO()
-    write_po(out, catalog, omit_header=False, width=100, sort_output=True, **options)
+    write_po(out, catalog, omit_header=False, width=100, sort_output=True, include_lineno=False,
+             **options)
     return out.getvalue()
 
 

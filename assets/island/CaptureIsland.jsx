@@ -174,12 +174,16 @@ function useOfficerSession(outbox) {
     rememberLocale(officer.id, officer.locale);
     await outbox.forget((await outbox.officersKept()).filter((id) => id !== officer.id));
     const pending = JSON.parse(sessionStorage.getItem(PENDING_VERIFIER) || "null");
-    sessionStorage.removeItem(PENDING_VERIFIER);
     if (pending?.username === officer.username && pending.key) { // the password was just typed
       await outbox.setMeta(officer.id, "verifier", pending.verifier);
       await outbox.setMeta(officer.id, "unlock", { failures: 0 });
-      return ready(officer, bootstrap, fromBase64(pending.key));
+      // Dropped only once the tab holds the key: a second start or a reload in between (seen
+      // once on a loaded CI machine) must find one or the other, not lock the officer just in.
+      await ready(officer, bootstrap, fromBase64(pending.key));
+      sessionStorage.removeItem(PENDING_VERIFIER);
+      return null;
     }
+    sessionStorage.removeItem(PENDING_VERIFIER);
     if (localStorage.getItem(LOCKED) === officer.id) { // locked while the lock could not reach the server
       lockServer();
       return lockedScreen(officer, bootstrap);
