@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -68,8 +69,25 @@ class Wing(Base):
     prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"))
     code: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(120))
+    # A closed wing is kept for history (old observations name it) but takes no new postings
+    # or prisoners.
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     prison: Mapped[Prison] = relationship(back_populates="wings")
+
+
+class PrisonLocation(Base):
+    """Where on a prison's grounds something can be seen, as the capture form offers it. A code
+    of the standard list (app/catalogue/locations.json) takes its words from the catalogues;
+    a prison's own location carries its name in every locale (`names`, locale -> text)."""
+
+    __tablename__ = "prison_location"
+
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    names: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # None: a standard location
+    position: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[bool] = mapped_column(default=False)  # kept: old observations name it
 
 
 class Prisoner(Base):
@@ -82,6 +100,23 @@ class Prisoner(Base):
     number: Mapped[str] = mapped_column(String(32))
     given_name: Mapped[str] = mapped_column(String(80))
     family_name: Mapped[str] = mapped_column(String(80))
+    admitted_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # NULL: before rosters
+    # Released prisoners stay (old observations are about them) but leave the tablets' rosters.
+    released_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class PrisonerMove(Base):
+    """A prisoner's move between wings, as a roster import saw it. Observations keep the wing
+    they were made on; this is the history of where the prisoner lived."""
+
+    __tablename__ = "prisoner_move"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    prisoner_id: Mapped[str] = mapped_column(ForeignKey("prisoner.id"), index=True)
+    from_wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"))
+    to_wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"))
+    moved_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class User(Base):
@@ -102,17 +137,33 @@ class User(Base):
     # The language and script the user works in, a BCP 47 tag of app.i18n.locales.Locale.
     locale: Mapped[str] = mapped_column(String(16), default=Locale.EN.value,
                                         server_default=Locale.EN.value)
+    # Set by an administrator's password reset: the next sign-in must choose a new password.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
-    wings: Mapped[list[Wing]] = relationship(secondary="user_wing", order_by="Wing.code")
+    postings: Mapped[list[Posting]] = relationship(back_populates="user",
+                                                   order_by="Posting.valid_from")
 
 
-class UserWing(Base):
-    """An officer's posting: the wings whose prisoners they may see and write about."""
+class Posting(Base):
+    """Who may see what, and from when to when: an officer to a wing, treatment staff or a
+    security head to a prison, a security head to the central service (app/services/postings).
+    Dates are the prisons' local days, both ends included; valid_to NULL means until further
+    notice. Never deleted: ending one sets valid_to, so the history of who saw what stays."""
 
-    __tablename__ = "user_wing"
+    __tablename__ = "posting"
 
-    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
-    wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(12))  # vocabulary.PostingScope
+    prison_id: Mapped[str | None] = mapped_column(ForeignKey("prison.id"), nullable=True)
+    wing_id: Mapped[str | None] = mapped_column(ForeignKey("wing.id"), nullable=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="postings")
+    wing: Mapped[Wing | None] = relationship()
 
 
 class WebSession(Base):
@@ -360,3 +411,12 @@ class TrendDecision(Base):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
     outcome: Mapped[str] = mapped_column(String(24))
     hours_to_first: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+# --- tablets (issue 11 item 6): filled in by migration 0010 -----------------------------------
+
+
+# --- catalogue versions made in the browser (issue 11 item 5): migration 0011 -----------------
+
+
+# --- audit viewer and keys (issue 11 item 7): migration 0012 ----------------------------------

@@ -22,6 +22,8 @@ HOME: Final[dict[Role, str]] = {
     Role.SECURITY_HEAD: "/trends",
     Role.ADMIN: "/admin",
 }
+# Accounts of systems, not people: the API only, no page and no web sign-in.
+API_ONLY: Final = frozenset({Role.ROSTER_SERVICE})
 
 PAGE_ROLES: Final[dict[str, frozenset[Role]]] = {
     "/capture": frozenset({Role.OFFICER}),
@@ -30,6 +32,13 @@ PAGE_ROLES: Final[dict[str, frozenset[Role]]] = {
     "/screening/[item_id]": frozenset({Role.TREATMENT}),
     "/trends": frozenset({Role.SECURITY_HEAD}),
     "/admin": frozenset({Role.ADMIN}),
+    # Administration (issue 11): one line per page, in each part's block.
+    # -- prisons, wings, locations
+    # -- accounts and postings
+    # -- roster
+    # -- catalogue versions
+    # -- tablets
+    # -- audit log and keys
 }
 
 # "StateClass.handler" -> PUBLIC, SIGNED_IN or the set of roles allowed.
@@ -66,6 +75,13 @@ HANDLER_POLICY: Final[dict[str, str | frozenset[Role]]] = {
     **{f"TrendsState.{name}": frozenset({Role.SECURITY_HEAD}) for name in (
         "load", "filter_prison", "filter_wing", "filter_category", "filter_level",
         "filter_weeks", "filter_end", "clear_filters", "export_csv", "print_view")},
+    # Administration (issue 11): administrators only, one block per part.
+    # -- prisons, wings, locations
+    # -- accounts and postings
+    # -- roster
+    # -- catalogue versions
+    # -- tablets
+    # -- audit log and keys
 }
 
 # Handlers Reflex puts on every state that no client may call: `setvar` would let the browser

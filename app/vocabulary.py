@@ -24,6 +24,17 @@ class Role(StrEnum):
     TREATMENT = "treatment"
     SECURITY_HEAD = "security_head"
     ADMIN = "admin"
+    # A prison management system's account: it may replace a prison's roster, nothing else.
+    ROSTER_SERVICE = "roster_service"
+
+
+class PostingScope(StrEnum):
+    """What a posting gives access to: an officer's wing, treatment staff's or a security head's
+    prison, or (security heads only) the central service, which sees every prison."""
+
+    WING = "wing"
+    PRISON = "prison"
+    CENTRAL = "central"
 
 
 class Source(StrEnum):

@@ -52,12 +52,12 @@ from app.models import (  # noqa: E402
     Addendum,
     Observation,
     Prison,
+    Posting,
     Prisoner,
     ScreeningEvent,
     ScreeningItem,
     ScreeningTrigger,
     User,
-    UserWing,
     Wing,
 )
 from app.services import audit, catalogue, flag_rules, screening  # noqa: E402
@@ -144,10 +144,15 @@ def add_world(db: Session, rng: random.Random, prisoners: int) -> World:
         for _ in range(OFFICERS_PER_WING):
             officer = user(Role.OFFICER, wing["prison_id"])
             world.officers[wing["id"]].append(officer)
-            postings.append({"user_id": officer, "wing_id": wing["id"]})
+            postings.append({"user_id": officer, "wing_id": wing["id"], "scope": "wing",
+                             "prison_id": wing["prison_id"], "valid_from": (NOW - SPAN).date(),
+                             "created_at": NOW - SPAN})
     for prison in prisons:
         world.screeners[prison["id"]] = [user(Role.TREATMENT, prison["id"])
                                          for _ in range(SCREENERS)]
+        postings.extend({"user_id": screener, "wing_id": None, "scope": "prison",
+                         "prison_id": prison["id"], "valid_from": (NOW - SPAN).date(),
+                         "created_at": NOW - SPAN} for screener in world.screeners[prison["id"]])
     rows = []
     for n in range(prisoners):
         wing = wings[n % len(wings)]
@@ -155,7 +160,7 @@ def add_world(db: Session, rng: random.Random, prisoners: int) -> World:
                      "number": f"N-{n:06d}", "given_name": rng.choice(GIVEN),
                      "family_name": rng.choice(FAMILY)})
         world.prisoners.append((rows[-1]["id"], wing["id"], wing["prison_id"]))
-    for model, data in ((Prison, prisons), (Wing, wings), (User, users), (UserWing, postings),
+    for model, data in ((Prison, prisons), (Wing, wings), (User, users), (Posting, postings),
                         (Prisoner, rows)):
         db.execute(insert(model.__table__), data)
     catalogue.register_versions(db, catalogue.catalogues(), NOW - SPAN)

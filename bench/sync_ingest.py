@@ -16,7 +16,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -28,10 +28,11 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.harness import database, running_app, token  # noqa: E402
 
-from app.models import Observation, Prisoner, User, Wing  # noqa: E402
+from app.models import Observation, Posting, Prisoner, User, Wing  # noqa: E402
 from app.services import sealing  # noqa: E402
 from app.services.demo import DEMO_PASSWORD  # noqa: E402
 from app.services.passwords import hash_password  # noqa: E402
+from app.vocabulary import PostingScope  # noqa: E402
 
 CLIENTS = 2  # two request streams keep the server busy while the other encodes JSON
 
@@ -46,7 +47,12 @@ def add_bench_officer(url: str) -> list[str]:
         db.add(User(username="bench-officer", display_name="Bench officer", role="officer",
                     password_hash=hash_password(DEMO_PASSWORD),
                     prison_id=db.scalar(select(Wing.prison_id)),
-                    created_at=datetime.now(UTC), wings=[db.get(Wing, w) for w in wings]))
+                    created_at=datetime.now(UTC)))
+        db.flush()
+        officer = db.scalar(select(User.id).where(User.username == "bench-officer"))
+        db.add_all([Posting(user_id=officer, scope=PostingScope.WING, wing_id=wing,
+                            prison_id=db.get(Wing, wing).prison_id, valid_from=date(2000, 1, 1),
+                            created_at=datetime.now(UTC)) for wing in wings])
     engine.dispose()
     return list(prisoners)
 

@@ -31,10 +31,12 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from app import migrate  # noqa: E402
 from app.clock import utc_now  # noqa: E402
 from app.db import unit_of_work  # noqa: E402
-from app.models import User, Wing  # noqa: E402
+from app.models import Posting, User, Wing  # noqa: E402
 from app.services import catalogue, demo  # noqa: E402
 from app.services.passwords import hash_password  # noqa: E402
 from app.settings import get_settings  # noqa: E402
+from app.vocabulary import PostingScope, Role  # noqa: E402
+from tests.helpers import POSTED_SINCE  # noqa: E402
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -73,9 +75,16 @@ def make_user():
         with unit_of_work() as db:
             wings = [db.query(Wing).filter(Wing.code == code).one() for code in wing_codes]
             prison_id = db.query(Wing).first().prison_id
-            db.add(User(username=username, display_name=f"Test {role}", role=role,
+            user = User(username=username, display_name=f"Test {role}", role=role,
                         password_hash=hash_password(TEST_PASSWORD), prison_id=prison_id,
-                        created_at=utc_now(), wings=wings))
+                        created_at=utc_now())
+            db.add(user)
+            db.add_all([Posting(user=user, scope=PostingScope.WING, prison_id=prison_id,
+                                wing=wing, valid_from=POSTED_SINCE, created_at=utc_now())
+                        for wing in wings])
+            if role in (Role.TREATMENT, Role.SECURITY_HEAD):
+                db.add(Posting(user=user, scope=PostingScope.PRISON, prison_id=prison_id,
+                               valid_from=POSTED_SINCE, created_at=utc_now()))
         return username
 
     return make

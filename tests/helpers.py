@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from fastapi.testclient import TestClient
@@ -19,6 +19,7 @@ from app.services.demo import DEMO_PASSWORD  # noqa: F401  (re-exported for the 
 
 # The frozen clock: services take `now`, so tests pass this (plus offsets) instead of the time.
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+POSTED_SINCE = date(2000, 1, 1)  # test accounts are posted since long before any test day
 
 
 @lru_cache(maxsize=1)

@@ -10,11 +10,12 @@ from functools import lru_cache
 from sqlalchemy import select
 
 from app.db import unit_of_work
-from app.models import Prison, Prisoner, ScreeningItem, User, Wing
+from app.models import Posting, Prison, Prisoner, ScreeningItem, User, Wing
 from app.runtime import ingest_context
 from app.services import catalogue
 from app.services.observations import Item, ObservationInput, ingest
-from tests.helpers import T0, identity
+from app.vocabulary import PostingScope
+from tests.helpers import POSTED_SINCE, T0, identity
 
 
 @lru_cache(maxsize=1)
@@ -25,9 +26,10 @@ def own_wing() -> tuple[str, str]:
         prison_id = db.scalar(select(Prison.id).where(Prison.code == "DEMO"))
         wing = Wing(prison_id=prison_id, code=f"S{secrets.token_hex(3)}", name="Screening tests")
         officer = User(username=f"offi-{secrets.token_hex(4)}", display_name="Test officer",
-                       role="officer", password_hash="x", prison_id=prison_id, created_at=T0,
-                       wings=[wing])
-        db.add_all([wing, officer])
+                       role="officer", password_hash="x", prison_id=prison_id, created_at=T0)
+        db.add_all([wing, officer, Posting(user=officer, scope=PostingScope.WING, wing=wing,
+                                           prison_id=prison_id, valid_from=POSTED_SINCE,
+                                           created_at=T0)])
         return wing.code, officer.username
 
 

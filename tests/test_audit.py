@@ -278,7 +278,7 @@ def test_an_audit_row_rolls_back_with_the_callers_transaction():
 @pytest.mark.parametrize("entry", [
     {"action": "delete"},
     {"at": datetime(2026, 3, 2, 9, 0)},
-    {"detail": "x" * 201},
+    {"detail": "x" * 4001},
     {"prisoner_id": 42},
     {"mood": "curious"},
 ], ids=["unknown action", "naive time", "long detail", "non-text id", "unknown field"])

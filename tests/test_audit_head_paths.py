@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.clock import utc_now
 from app.db import get_engine, unit_of_work
 from app.models import AuditHead, Prisoner, User
-from app.services import audit, web_sessions
+from app.services import accounts, audit, web_sessions
 from app.settings import get_settings
 from tests.helpers import (
     DEMO_PASSWORD,
@@ -70,7 +70,7 @@ def _own_prisoner() -> str:
     with unit_of_work() as db:
         officer = db.scalars(select(User).where(User.username == "officer1")).one()
         return db.scalars(select(Prisoner.id).where(
-            Prisoner.wing_id.in_([w.id for w in officer.wings]))).first()
+            Prisoner.wing_id.in_(accounts.identity_of(db, officer).wing_ids))).first()
 
 
 def _sync() -> None:

@@ -190,7 +190,7 @@ def test_only_security_heads_see_trends_and_only_of_their_prison():
 
 
 def test_a_security_head_of_the_central_service_sees_every_prison():
-    central = replace(new_prison().head, prison_id=None)
+    central = replace(new_prison().head, prison_id=None, central=True)
     with unit_of_work() as db:
         everywhere = {p.prison_id for p in trend_report.places(db, central)}
         prisons = set(db.scalars(select(Wing.prison_id)))  # every prison that has wings

@@ -13,14 +13,13 @@ from app.api.schemas import ObservationPayload
 from app.pages import screening_case as screening_case_page
 from app.services import screening
 from app.vocabulary import ConcernLevel, EventKind, ItemState, ObservationStatus, Outcome, Role
-from app.vocabulary import Source, SupportKind
+from app.vocabulary import PostingScope, Source, SupportKind
 from components import screening as screening_components
 from tests.helpers import api_client
 
 # Every table of labels or colours, and the enum it must cover exactly.
 TABLES = [
     (labels.ROLE_LABELS, Role),
-    (policy.HOME, Role),
     (labels.STATE_LABELS, ItemState),
     (labels.OUTCOME_LABELS, Outcome),
     (labels.SUPPORT_LABELS, SupportKind),
@@ -29,9 +28,14 @@ TABLES = [
     (labels.CONCERN_LABELS, ConcernLevel),
     (labels.SOURCE_CHOICES, Source),
     (labels.OBSERVATION_STATUS_LABELS, ObservationStatus),
+    (labels.POSTING_SCOPE_LABELS, PostingScope),
     (screening_components.STATUS_COLOURS, ItemState),
     (screening_case_page.OUTCOME_HINTS, Outcome),
 ]
+
+
+def test_every_role_that_signs_in_to_pages_has_a_home_page():
+    assert set(policy.HOME) == set(Role) - policy.API_ONLY
 
 
 @pytest.mark.parametrize(("table", "enum"), TABLES, ids=lambda t: getattr(t, "__name__", ""))

@@ -13,11 +13,14 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from app.db import unit_of_work
-from app.models import Observation, Prison, Prisoner, ScreeningTrigger, User, Wing
+from app.models import (Observation, Posting, Prison, Prisoner, ScreeningTrigger, User,
+                        Wing)
 from app.runtime import ingest_context
 from app.services import accounts, catalogue, flag_rules
 from app.services.observations import Item, ObservationInput, ingest
 from app.services.trend_report import Filters
+from app.vocabulary import PostingScope
+from tests.helpers import POSTED_SINCE
 
 BASE = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)  # a Wednesday
 _ticks = itertools.count()
@@ -52,15 +55,19 @@ def new_prison(prisoners_per_wing: int = 4) -> TrendPrison:
 
         def user(role: str, wing_codes: str = "") -> User:
             account = User(username=f"{role[:4]}-{secrets.token_hex(4)}", display_name=role,
-                           role=role, password_hash="x", prison_id=prison.id, created_at=BASE,
-                           wings=[wings[c] for c in wing_codes])
+                           role=role, password_hash="x", prison_id=prison.id, created_at=BASE)
             db.add(account)
+            db.add_all([Posting(user=account, scope=PostingScope.WING, prison_id=prison.id,
+                                wing=wings[c], valid_from=POSTED_SINCE, created_at=BASE)
+                        for c in wing_codes] or [
+                Posting(user=account, scope=PostingScope.PRISON, prison_id=prison.id,
+                        valid_from=POSTED_SINCE, created_at=BASE)])
             return account
 
         users = [user("officer", "XY"), user("officer", "YZ"), user("security_head"),
                  user("treatment"), user("treatment")]
         db.flush()
-        who = [accounts.identity_of(u) for u in users]
+        who = [accounts.identity_of(db, u) for u in users]
         return TrendPrison(prison.id, {c: w.id for c, w in wings.items()},
                            {c: [p.id for p in people] for c, people in roster.items()},
                            (who[0], who[1]), who[2], (who[3], who[4]))

@@ -69,3 +69,21 @@ def officer(caller: Annotated[Identity, Depends(bearer_identity)]) -> Identity:
 
 
 Officer = Annotated[Identity, Depends(officer)]
+
+
+def admin(caller: Annotated[Identity, Depends(bearer_identity)]) -> Identity:
+    if caller.role != Role.ADMIN:
+        raise ApiError(403, "forbidden", N_("Only administrators may do this."))
+    return caller
+
+
+def roster_service(caller: Annotated[Identity, Depends(bearer_identity)]) -> Identity:
+    """Who may replace a prison's roster: an administrator, or the prison management system's
+    own account (Role.ROSTER_SERVICE), which may do nothing else."""
+    if caller.role not in (Role.ADMIN, Role.ROSTER_SERVICE):
+        raise ApiError(403, "forbidden", N_("Only administrators may do this."))
+    return caller
+
+
+Admin = Annotated[Identity, Depends(admin)]
+RosterWriter = Annotated[Identity, Depends(roster_service)]

@@ -29,7 +29,7 @@ from app.api.schemas import (
     has_words,
 )
 from app.api.sync_items import parse_item
-from app.clock import utc_now
+from app.clock import prisons_today, utc_now
 from app.i18n.messages import N_, speaking
 from app.models import (
     Observation,
@@ -39,7 +39,8 @@ from app.models import (
     ScreeningTrigger,
     Wing,
 )
-from app.services import audit, catalogue, observations
+from app.services import audit, catalogue, observations, organisation_reads
+from app.services.roster import still_held
 from app.vocabulary import EventKind, ObservationStatus
 
 PREFIX = "/api/v1"
@@ -62,10 +63,13 @@ def bootstrap(caller: CurrentUser) -> Bootstrap:
             select(Prisoner.id, Prisoner.given_name, Prisoner.family_name, Prisoner.number,
                    Wing.code)
             .join(Wing, Wing.id == Prisoner.wing_id)
-            .where(Prisoner.wing_id.in_(caller.wing_ids))
+            .where(Prisoner.wing_id.in_(caller.wing_ids), still_held(prisons_today()))
             .order_by(Prisoner.family_name, Prisoner.given_name)).all()
         wings = db.scalars(select(Wing.code).where(Wing.id.in_(caller.wing_ids))).all()
-    words = speaking(caller.locale)
+        words = speaking(caller.locale)
+        # The officer's prison's list, in its order and in the officer's words.
+        locations = [{"code": place.code, "label": place.label}
+                     for place in organisation_reads.places(db, caller.prison_id, words)]
     return Bootstrap(
         user=BootstrapUser(id=caller.user_id, username=caller.username,
                            display_name=caller.display_name, role=caller.role,
@@ -74,8 +78,7 @@ def bootstrap(caller: CurrentUser) -> Bootstrap:
                 for pid, given, family, number, wing in roster],
         # In the officer's language: the tablet shows them offline as it got them.
         catalogue=catalogue.current().to_public_dict(caller.locale.value),
-        locations=[{"code": loc.code, "label": words.t(loc.label)}
-                   for loc in catalogue.locations()],
+        locations=locations,
         sealing_key=sealing_ring().public_jwk(),
     )
 

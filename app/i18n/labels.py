@@ -18,6 +18,7 @@ from app.vocabulary import (
     ItemState,
     ObservationStatus,
     Outcome,
+    PostingScope,
     Role,
     Source,
     SupportKind,
@@ -28,6 +29,12 @@ ROLE_LABELS: Final[dict[Role, str]] = {
     Role.TREATMENT: N_("Treatment staff"),
     Role.SECURITY_HEAD: N_("Security head"),
     Role.ADMIN: N_("Administrator"),
+    Role.ROSTER_SERVICE: N_("Roster system"),
+}
+POSTING_SCOPE_LABELS: Final[dict[PostingScope, str]] = {
+    PostingScope.WING: N_("Wing"),
+    PostingScope.PRISON: N_("Prison"),
+    PostingScope.CENTRAL: N_("Central service"),
 }
 STATE_LABELS: Final[dict[ItemState, str]] = {
     ItemState.UNCLAIMED: N_("Unclaimed"),

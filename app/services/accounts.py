@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from sqlalchemy import select
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from app.i18n.locales import Locale
 from app.i18n.messages import N_
 from app.models import AuthLog, LoginAddressThrottle, LoginThrottle, User
-from app.services import audit
+from app.clock import prisons_today
+from app.services import audit, postings
 from app.services.passwords import verify_password
 from app.vocabulary import parse
 
@@ -25,9 +26,10 @@ class Identity:
     username: str
     display_name: str
     role: str
-    prison_id: str | None
+    prison_id: str | None  # from today's postings (app/services/postings.py)
     wing_ids: tuple[str, ...]
     locale: Locale = Locale.EN  # the language and script the user works in
+    central: bool = False  # a security head of the central service, who sees every prison
 
 
 @dataclass(frozen=True)
@@ -67,21 +69,25 @@ def normalise_username(username: str) -> str:
     return text.strip().lower()[:64]
 
 
-def identity_of(user: User) -> Identity:
+def identity_of(db: Session, user: User, day: date | None = None) -> Identity:
+    """Who `user` is and what their postings valid on `day` (default: the prisons' today) let
+    them see. Read at every request, so a posting change counts from the next one."""
+    reach = postings.reach(db, user.id, day or prisons_today())
     return Identity(
         user_id=user.id,
         username=user.username,
         display_name=user.display_name,
         role=user.role,
-        prison_id=user.prison_id,
-        wing_ids=tuple(w.id for w in user.wings),
+        prison_id=reach.prison_id,
+        wing_ids=reach.wing_ids,
         locale=Locale(user.locale),
+        central=reach.central,
     )
 
 
 def load_identity(db: Session, user_id: str) -> Identity | None:
     user = db.get(User, user_id)
-    return identity_of(user) if user and user.active else None
+    return identity_of(db, user) if user and user.active else None
 
 
 class UnknownLocale(ValueError):
@@ -134,8 +140,9 @@ def authenticate(db: Session, username: str, password: str, now: datetime, chann
     valid = verify_password(user.password_hash if user else None, password)
     if valid and user is not None and user.active:
         throttle.failures, throttle.window_started_at, throttle.locked_until = 0, None, None
+        user.last_sign_in_at = now
         log_auth(db, now, "sign_in", name, channel, user.id)
-        return SignIn.OK, identity_of(user)
+        return SignIn.OK, identity_of(db, user, prisons_today(now))
 
     _count_failure(throttle, now, policy)
     _count_address_failure(db, address, now, address_policy)

@@ -37,8 +37,9 @@ HEAD_ID = 1
 KEY_ENV = "WINGWATCH_AUDIT_HMAC_KEY"
 KEY_BYTES = 32
 VERIFY_BATCH = 10_000
-# Detail is a short note (ids, counts, a rule name), never observation text; 200 as in auth_log.
-LIMITS = {"actor_id": 36, "prisoner_id": 36, "record_id": 64, "purpose": 200, "detail": 200}
+# Detail is a short note (ids, counts, a rule name) or, for an administrator's change, the
+# fields before and after (record_change); never observation text.
+LIMITS = {"actor_id": 36, "prisoner_id": 36, "record_id": 64, "purpose": 200, "detail": 4000}
 FIELDS = ("at", "action", "actor_id", "prisoner_id", "record_id", "purpose", "detail")
 
 
@@ -143,6 +144,27 @@ def append(db: Session, *, at: datetime, action: str, actor_id: str | None,
     db.add(entry)
     db.flush()  # a clash on seq surfaces here, at the call, not at some later commit
     return entry
+
+
+def record_change(db: Session, *, at: datetime, actor_id: str, change: str, subject: str,
+                  before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
+                  prisoner_id: str | None = None) -> AuditEntry:
+    """An administrator's write: `change` is its code (e.g. "user.create"), `subject` the id of
+    what changed, before and after its fields (None when it did not exist, or no longer does).
+    Codes and values, no sentence: the audit viewer says what it means in the reader's language.
+    Only what an administrator may see goes in: never observation content."""
+    detail = _ENCODER.encode({"change": change, "before": before, "after": after})
+    return append(db, at=at, action=Action.ADMIN_CHANGE, actor_id=actor_id,
+                  prisoner_id=prisoner_id, record_id=subject[:64], detail=detail)
+
+
+def change_of(entry_detail: str | None) -> dict[str, Any] | None:
+    """record_change's detail read back ({"change", "before", "after"}); None for other rows."""
+    try:
+        body = json.loads(entry_detail or "")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) and isinstance(body.get("change"), str) else None
 
 
 def append_many(db: Session, entries: list[dict[str, Any]]) -> None:

@@ -6,15 +6,18 @@ Names are invented in the styles of the region; any likeness to a real person is
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n.locales import Locale
-from app.models import Prison, Prisoner, User, Wing
+from app.clock import prisons_today
+from app.models import Posting, Prison, Prisoner, User, Wing
 from app.services.passwords import hash_password
-from app.vocabulary import Role
+from app.vocabulary import PostingScope, Role
+
+POSTED_FOR = timedelta(days=400)
 
 DEMO_PASSWORD = "wingwatch-demo"
 PRISON_CODE = "DEMO"
@@ -48,11 +51,25 @@ def seed(db: Session, now: datetime) -> bool:
     db.flush()
     _seed_roster(db, prison, list(wings.values()))
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: all demo accounts share it
+    since = prisons_today(now) - POSTED_FOR  # before the demo activity's half-year
     for username, name, role, wing_codes, locale in ACCOUNTS:
-        db.add(User(username=username, display_name=name, role=role, password_hash=password_hash,
+        user = User(username=username, display_name=name, role=role, password_hash=password_hash,
                     prison_id=None if role == Role.ADMIN else prison.id, created_at=now,
-                    wings=[wings[c] for c in wing_codes], locale=locale.value))
+                    locale=locale.value)
+        db.add(user)
+        db.add_all(_postings(user, role, prison, [wings[c] for c in wing_codes], since, now))
     return True
+
+
+def _postings(user: User, role: Role, prison: Prison, wings: list[Wing], since: date,
+              now: datetime) -> list[Posting]:
+    if role == Role.OFFICER:
+        return [Posting(user=user, scope=PostingScope.WING, prison_id=prison.id, wing=wing,
+                        valid_from=since, created_at=now) for wing in wings]
+    if role in (Role.TREATMENT, Role.SECURITY_HEAD):
+        return [Posting(user=user, scope=PostingScope.PRISON, prison_id=prison.id,
+                        valid_from=since, created_at=now)]
+    return []
 
 
 def _seed_roster(db: Session, prison: Prison, wings: list[Wing]) -> None:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import prisons_today
 from app.i18n.locales import Locale
 from app.models import Observation, Prisoner, ScreeningItem, User, Wing
 from app.services import accounts, screening
@@ -98,7 +99,8 @@ def seed_activity(db: Session, ctx: IngestContext, now: datetime) -> bool:
     already has observations."""
     if db.scalar(select(Observation.id).limit(1)) is not None:
         return False
-    users = {u.username: accounts.identity_of(u) for u in db.scalars(select(User))}
+    today = prisons_today(now)
+    users = {u.username: accounts.identity_of(db, u, today) for u in db.scalars(select(User))}
     rosters = _rosters(db)
     # First: the background never touches the fortnight's prisoners, so recording it all before
     # them still gives every prisoner his entries in the order they happened.

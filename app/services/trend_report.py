@@ -129,13 +129,15 @@ class Report:
 
 
 def places(db: Session, who: Identity) -> list[Place]:
-    """The prisons and wings this security head may look at: their own prison, or every
-    prison for a security head of the central service (no prison on their account)."""
+    """The prisons and wings this security head may look at: the prison they are posted to,
+    or every prison for one posted to the central service; none without a posting."""
     if who.role != Role.SECURITY_HEAD:
         raise NotAllowed("trends are for security heads")
+    if not who.central and who.prison_id is None:
+        return []
     query = (select(Prison.id, Prison.code, Prison.name, Wing.id, Wing.code)
              .join(Wing, Wing.prison_id == Prison.id).order_by(Prison.code, Wing.code))
-    if who.prison_id is not None:
+    if not who.central:
         query = query.where(Prison.id == who.prison_id)
     return [Place(*row) for row in db.execute(query).all()]
 
