@@ -87,9 +87,17 @@ def create_admin(args: argparse.Namespace) -> int:
         if db.scalar(select(User).where(User.username == args.username.lower())):
             print(f"User {args.username} already exists.", file=sys.stderr)
             return 2
-        db.add(User(username=args.username.lower(), display_name=args.name or args.username,
-                    role=Role.ADMIN, password_hash=hash_password(password),
-                    created_at=utc_now()))
+        admin = User(username=args.username.lower(), display_name=args.name or args.username,
+                     role=Role.ADMIN, password_hash=hash_password(password), created_at=utc_now())
+        db.add(admin)
+        db.flush()
+        # No actor: the operator at the server's console made it.
+        audit.record_change(db, at=admin.created_at, actor_id=None, change="user.create",
+                            subject=admin.id, before=None,
+                            after={"username": admin.username, "role": Role.ADMIN.value})
+    with unit_of_work() as db:
+        audit.write_signed_head(db, get_settings().audit_head_file,
+                                audit.load_key(get_settings().keys_dir))
     print(f"Admin {args.username} created.")
     return 0
 

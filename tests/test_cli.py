@@ -8,7 +8,7 @@ import sys
 
 from sqlalchemy import create_engine, func, select
 
-from app.models import Prisoner, User
+from app.models import AuditEntry, Prisoner, User
 
 
 def run_cli(tmp_path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -34,6 +34,10 @@ def test_setup_outside_demo_mode_seeds_nothing_and_create_admin_makes_the_first_
     assert made.returncode == 0, made.stderr
     with engine.connect() as conn:
         assert conn.execute(select(User.username, User.role)).all() == [("boss", "admin")]
+        made_by = conn.execute(select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.detail)
+                               .where(AuditEntry.action == "admin_change")).one()
+    assert made_by.actor_id is None and '"change":"user.create"' in made_by.detail
+    assert run_cli(tmp_path, "verify-audit").returncode == 0  # the head was signed after it
     assert run_cli(tmp_path, "create-admin", "--username", "boss", "--password-stdin",
                    stdin="a long enough passphrase\n").returncode == 2
     assert (tmp_path / "keys" / "jwt" / "current").exists()

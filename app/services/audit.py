@@ -146,7 +146,7 @@ def append(db: Session, *, at: datetime, action: str, actor_id: str | None,
     return entry
 
 
-def record_change(db: Session, *, at: datetime, actor_id: str, change: str, subject: str,
+def record_change(db: Session, *, at: datetime, actor_id: str | None, change: str, subject: str,
                   before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
                   prisoner_id: str | None = None) -> AuditEntry:
     """An administrator's write: `change` is its code (e.g. "user.create"), `subject` the id of
