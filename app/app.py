@@ -7,6 +7,12 @@ import reflex as rx
 from app.api import build_api
 from app.guard import EventGuard
 from app.pages import admin, capture, entries, home, login, screening, screening_case, trends
+from app.pages import admin_audit
+from app.pages import admin_catalogue
+from app.pages import admin_prisons
+from app.pages import admin_roster
+from app.pages import admin_tablets
+from app.pages import admin_user, admin_users, password
 from app.web_security import WebSecurity
 from components import layout
 from components.words import t
@@ -45,7 +51,9 @@ app.add_middleware(EventGuard(), index=0)
 app.add_page(login.page, route=login.ROUTE, title=page_title(login.TITLE),
              on_load=LoginState.open)
 app.add_page(home.page, route=home.ROUTE, title=BRAND, on_load=LoginState.route_home)
-for module in (capture, entries, screening, screening_case, trends, admin):
+for module in (capture, entries, screening, screening_case, trends, admin, admin_audit,
+               admin_prisons, admin_roster, admin_tablets, admin_catalogue,
+               admin_users, admin_user, password):
     # The page check first; a page's own loader runs after it (and the guard refuses it to
     # roles the page is not for).
     own_loader = getattr(module, "ON_LOAD", None)

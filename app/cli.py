@@ -106,7 +106,8 @@ def rotate_token_key(_: argparse.Namespace) -> int:
     """New signing key for bearer tokens; the old one verifies for the grace period."""
     settings = get_settings()
     kid = keyring.rotate(settings.keys_dir / "jwt", utc_now())
-    print(f"New token signing key {kid}; restart the server to use it. The old key verifies "
+    print(f"New token signing key {kid}; running servers sign with it within seconds. The old "
+          "key verifies "
           f"tokens for {settings.token_key_grace_hours} more hours.")
     return 0
 
@@ -137,8 +138,9 @@ def rotate_data_key(_: argparse.Namespace) -> int:
         changed = fieldcrypt.reencrypt_all(db, cipher)
         in_use = fieldcrypt.keys_in_use(db)
     print(f"Current data key {cipher.current_kid}; {changed} values re-encrypted; keys in use: "
-          f"{', '.join(sorted(in_use)) or 'none'}. Restart the server so it writes with the new "
-          "key before removing an old one.")
+          f"{', '.join(sorted(in_use)) or 'none'}. Running servers write with the new key within "
+          "seconds (keys from the environment: after a restart); wait for that before removing "
+          "an old one.")
     return 0
 
 
@@ -164,7 +166,7 @@ def remove_data_key(args: argparse.Namespace) -> int:
 def rotate_sealing_key(_: argparse.Namespace) -> int:
     """New key for sealing tablet entries; the old one opens entries for the grace period."""
     kid = sealing.rotate(get_settings().keys_dir / "sealing", utc_now())
-    print(f"New sealing key {kid}; restart the server to hand it to tablets. The old key opens "
+    print(f"New sealing key {kid}; tablets get it at their next bootstrap. The old key opens "
           f"entries for {get_settings().sealing_key_grace_days} more days.")
     return 0
 

@@ -47,6 +47,9 @@ class EventGuard(Middleware):
             return _refuse([SessionState.enter_page])  # which forgets the tab and leaves
         if live.status is Status.LOCKED and key not in policy.ALLOWED_WHEN_LOCKED:
             return _refuse([SessionState.enter_page])  # the page check puts the lock screen up
+        if (live.identity.must_change_password
+                and key not in policy.ALLOWED_WHEN_PASSWORD_CHANGE):
+            return _refuse([SessionState.enter_page])  # which sends them to /password
         if not policy.handler_allowed(key, live.identity.role):
             log.warning("refused %s for role %s", key, live.identity.role)
             return _refuse()

@@ -414,9 +414,80 @@ class TrendDecision(Base):
 
 
 # --- tablets (issue 11 item 6): filled in by migration 0010 -----------------------------------
+# Counts and times only: which tablet, when it was heard from, how many entries wait on it.
+# Never what the entries say (app/services/tablets.py).
+
+
+class Tablet(Base):
+    """A device the capture island runs on, known by the id it made itself (`deviceId()` in
+    assets/island/CaptureIsland.jsx), as every sync and report names it."""
+
+    __tablename__ = "tablet"
+
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The prison of the officer last heard from on it (tablets are a wing's, not a person's).
+    prison_id: Mapped[str | None] = mapped_column(ForeignKey("prison.id"), nullable=True,
+                                                  index=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_contact_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_officer_id: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    app_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lost_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lost_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+
+
+class TabletOfficer(Base):
+    """An officer who used a tablet, and what of theirs waits on it as they last reported: the
+    tablet's outbox keeps each officer's entries apart and reports only the signed-in one's."""
+
+    __tablename__ = "tablet_officer"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("tablet.device_id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), primary_key=True,
+                                         index=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    waiting: Mapped[int] = mapped_column(default=0)
+    oldest_waiting_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class TokenCutoff(Base):
+    """Bearer tokens of this user issued before `not_before` are refused (a lost tablet): those
+    from the password grant carry no session that could be ended instead."""
+
+    __tablename__ = "token_cutoff"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # --- catalogue versions made in the browser (issue 11 item 5): migration 0011 -----------------
+
+
+class CatalogueEdition(Base):
+    """A catalogue version made in the browser: a draft while being written, then published,
+    after which it never changes (its sha256, also in catalogue_version, is checked at load).
+
+    `content` holds every text in every written locale (app/services/catalogue_drafts.py says
+    its shape); `version` is given at publishing, the next number after every version so far.
+    """
+
+    __tablename__ = "catalogue_edition"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True,
+                                    default=lambda: str(uuid.uuid4()))
+    version: Mapped[str | None] = mapped_column(String(32), unique=True, nullable=True)
+    based_on: Mapped[str] = mapped_column(String(32))  # the version the draft was started from
+    content: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    effective_from: Mapped[date | None] = mapped_column(Date, nullable=True)  # prisons' day
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # the publisher's words
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 # --- audit viewer and keys (issue 11 item 7): migration 0012 ----------------------------------

@@ -24,6 +24,8 @@ HOME: Final[dict[Role, str]] = {
 }
 # Accounts of systems, not people: the API only, no page and no web sign-in.
 API_ONLY: Final = frozenset({Role.ROSTER_SERVICE})
+# After an administrator's password reset, the only page a user reaches until they choose one.
+PASSWORD_PAGE: Final = "/password"
 
 PAGE_ROLES: Final[dict[str, frozenset[Role]]] = {
     "/capture": frozenset({Role.OFFICER}),
@@ -34,11 +36,19 @@ PAGE_ROLES: Final[dict[str, frozenset[Role]]] = {
     "/admin": frozenset({Role.ADMIN}),
     # Administration (issue 11): one line per page, in each part's block.
     # -- prisons, wings, locations
+    "/admin/prisons": frozenset({Role.ADMIN}),
     # -- accounts and postings
+    "/admin/users": frozenset({Role.ADMIN}),
+    "/admin/users/[username]": frozenset({Role.ADMIN}),
+    PASSWORD_PAGE: frozenset(set(Role) - API_ONLY),
     # -- roster
+    "/admin/roster": frozenset({Role.ADMIN}),
     # -- catalogue versions
+    "/admin/catalogue": frozenset({Role.ADMIN}),
     # -- tablets
+    "/admin/tablets": frozenset({Role.ADMIN}),
     # -- audit log and keys
+    "/admin/audit": frozenset({Role.ADMIN}),
 }
 
 # "StateClass.handler" -> PUBLIC, SIGNED_IN or the set of roles allowed.
@@ -77,11 +87,38 @@ HANDLER_POLICY: Final[dict[str, str | frozenset[Role]]] = {
         "filter_weeks", "filter_end", "clear_filters", "export_csv", "print_view")},
     # Administration (issue 11): administrators only, one block per part.
     # -- prisons, wings, locations
+    "AdminOverviewState.load": frozenset({Role.ADMIN}),
+    **{f"AdminPrisonsState.{name}": frozenset({Role.ADMIN}) for name in (
+        "load", "create_prison", "rename_prison", "create_wing", "rename_wing", "ask_close_wing",
+        "cancel_close_wing", "close_wing", "reopen_wing", "add_location", "edit_location",
+        "cancel_edit_location", "rename_location", "move_up", "move_down", "retire_location",
+        "restore_location")},
     # -- accounts and postings
+    **{f"AdminUsersState.{name}": frozenset({Role.ADMIN}) for name in (
+        "load", "filter_role", "filter_status", "filter_place", "clear_filters", "create",
+        "preview", "apply", "start_over")},
+    **{f"AdminUserState.{name}": frozenset({Role.ADMIN}) for name in (
+        "load", "ask", "cancel", "confirm", "hide_temporary", "unlock", "save", "add_posting",
+        "ask_end", "end_posting")},
+    "PasswordState.load": frozenset(set(Role) - API_ONLY),
+    "PasswordState.change": frozenset(set(Role) - API_ONLY),
     # -- roster
+    **{f"AdminRosterState.{name}": frozenset({Role.ADMIN}) for name in (
+        "load", "choose_prison", "start_over", "preview", "apply")},
     # -- catalogue versions
+    **{f"AdminCatalogueState.{name}": frozenset({Role.ADMIN}) for name in (
+        "load", "start_draft", "choose_locale", "show_category", "choose_preview_locale",
+        "show_preview",
+        "show_editor", "save_texts", "add_indicator", "retire", "restore", "mark_immediate",
+        "unmark_immediate", "ask_publish", "cancel_publish", "publish")},
     # -- tablets
+    **{f"AdminTabletsState.{name}": frozenset({Role.ADMIN}) for name in (
+        "load", "filter_prison", "ask_lost", "cancel_lost", "mark_lost")},
     # -- audit log and keys
+    **{f"AdminAuditState.{name}": frozenset({Role.ADMIN}) for name in (
+        "load", "filter_who", "filter_subject", "filter_action", "filter_days", "filter_until",
+        "clear_filters", "next_page", "previous_page", "verify_now", "export_csv", "ask_rotate",
+        "cancel_rotate", "rotate")},
 }
 
 # Handlers Reflex puts on every state that no client may call: `setvar` would let the browser
@@ -93,6 +130,12 @@ ALLOWED_WHEN_LOCKED: Final = frozenset(
     {"SessionState.enter_page", "SessionState.unlock", "SessionState.sign_out",
      "SessionState.set_unlock_password", "SessionState.lock"}
 )
+
+# While an administrator's password reset waits for the user's own choice: the password page
+# and what every page's frame needs, nothing else.
+ALLOWED_WHEN_PASSWORD_CHANGE: Final = ALLOWED_WHEN_LOCKED | frozenset(
+    {"SessionState.keep_alive", "SessionState.change_language", "PasswordState.load",
+     "PasswordState.change"})
 
 
 def handler_allowed(handler: str, role: str | None) -> bool:

@@ -74,6 +74,7 @@ class Settings:
     api_docs: bool
     sealing_key_grace_days: int
     review_after_days: int
+    catalogue_grace_days: int
     timezone: str
     pseudo_locale: bool
 
@@ -128,6 +129,9 @@ def get_settings() -> Settings:
         # A retired sealing key stays this long, for entries still waiting on a tablet.
         sealing_key_grace_days=_int("WINGWATCH_SEALING_KEY_GRACE_DAYS", 30),
         review_after_days=_int("WINGWATCH_REVIEW_AFTER_DAYS", 365),
+        # Entries made offline on the previous catalogue version are taken in this long after a
+        # new one takes effect; later they are refused (code catalogue_superseded).
+        catalogue_grace_days=_int("WINGWATCH_CATALOGUE_GRACE_DAYS", 30),
         # Dates on server-rendered pages, and the day a review date starts: the prisons' own time.
         timezone=os.environ.get("WINGWATCH_TIMEZONE", "Europe/Belgrade"),
         # The pseudo-locale en-XA among the language choices: for the tests, never in service.

@@ -74,9 +74,10 @@
   var pendingVerifier = Promise.resolve();
 
   window.wingwatch = {
-    prepareUnlock: function () {
-      var user = document.getElementById("login-username");
-      var pass = document.getElementById("login-password");
+    // From the sign-in form, or from /password's (a new password must unlock offline too).
+    prepareUnlock: function (userField, passwordField) {
+      var user = document.getElementById(userField || "login-username");
+      var pass = document.getElementById(passwordField || "login-password");
       if (!user || !pass || !pass.value || !window.crypto || !crypto.subtle) return;
       var username = user.value.trim().toLowerCase();
       var password = pass.value;
@@ -94,6 +95,13 @@
             { username: username, verifier: made[0], key: made[1] }));
         })
         .catch(function () { /* offline unlock stays unavailable; online use is unaffected */ });
+    },
+    // After /password: the verifier of the new password first, then the home page.
+    passwordChanged: function (home) {
+      return pendingVerifier.then(function () {
+        if (home !== "/capture") sessionStorage.removeItem("wingwatch.pendingVerifier");
+        window.location.replace(home);
+      });
     },
     signedIn: function (ticket, home) {
       return pendingVerifier.then(function () { return fetch("/api/v1/auth/session", {
@@ -136,6 +144,9 @@
   // (capture phase, so this runs ahead of React's own submit handler).
   document.addEventListener("submit", function (event) {
     if (event.target && event.target.id === "login-form") window.wingwatch.prepareUnlock();
+    if (event.target && event.target.id === "password-form") {
+      window.wingwatch.prepareUnlock("password-username", "password-new");
+    }
   }, true);
 
   // --- Signals from the server (state/session.ask_page) --------------------------------------
@@ -146,6 +157,7 @@
   var SIGNALS = {
     signedIn: window.wingwatch.signedIn,
     signedOut: window.wingwatch.signedOut,
+    passwordChanged: window.wingwatch.passwordChanged,
     print: function () { window.print(); },
     rememberLocale: function (code) { window.wingwatch.rememberLocale(code); },
     reload: function () { window.location.reload(); },

@@ -4,10 +4,13 @@ Everything it needs comes from the REST API and IndexedDB, never from Reflex sta
 Reflex events need the websocket (design.md §2). The props are compiled into the page or are
 plain values: `locale` is the tab's language while Reflex is connected ("" offline, when the
 island speaks the language it remembered for the officer), `zone` the prisons' time zone, and
-`demo` shows the demo banner from inside the island, so it too speaks offline.
+`demo` shows the demo banner from inside the island, so it too speaks offline; `app_version`,
+compiled into the page, is what the tablet reports running (the administrators' tablet list).
 """
 
 from __future__ import annotations
+
+from importlib.metadata import version
 
 import reflex as rx
 
@@ -24,6 +27,7 @@ class CaptureIsland(rx.NoSSRComponent):
     demo: rx.Var[bool]
     locale: rx.Var[str]
     zone: rx.Var[str]
+    app_version: rx.Var[str]
 
 
 class EntriesIsland(rx.NoSSRComponent):
@@ -42,7 +46,7 @@ def _shared() -> dict:
 
 
 def capture_island(**props) -> rx.Component:
-    return CaptureIsland.create(**{**_shared(), **props})
+    return CaptureIsland.create(**{**_shared(), "app_version": version("wingwatch"), **props})
 
 
 def entries_island(**props) -> rx.Component:

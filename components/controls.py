@@ -67,3 +67,20 @@ def labelled_input_form(label: Text, field_id: str, name: str, value: rx.Var[str
         ),
         on_submit=on_submit, reset_on_submit=False,
     )
+
+
+def day_field(label: Text, name: str, field_id: str, value: Text = "", example: Text = "",
+              required: bool = False) -> rx.Component:
+    """A day typed as the reader's locale writes it (the state reads it with
+    Messages.parse_day); `example` is the hint the state wrote (day_example). Not <input
+    type=date>: Chromium writes that in its own locale's order (mm/dd/yyyy), whatever the page
+    speaks."""
+    hint = f"{field_id}-hint"
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, font_size="14px", font_weight="500"),
+        rx.input(id=field_id, name=name, default_value=value, key=value, size="3",
+                 min_height=TOUCH, width="100%", max_length=24, required=required,
+                 placeholder=example, aria_describedby=hint, auto_complete="off"),
+        rx.text(example, id=hint, size="1", color=rx.color("gray", 11)),
+        spacing="1", min_width="160px", flex="1",
+    )

@@ -74,7 +74,9 @@ class LoginState(rx.State):
             return None
         self.error = ""
         # The page swaps the one-time ticket for the HttpOnly cookie, then loads the home page.
-        await ask_page(self, "signedIn", ticket, policy.HOME[identity.role])
+        home = (policy.PASSWORD_PAGE if identity.must_change_password
+                else policy.HOME[identity.role])
+        await ask_page(self, "signedIn", ticket, home)
         return None
 
     @rx.event

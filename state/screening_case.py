@@ -80,7 +80,8 @@ class ScreeningCaseState(rx.State):
         except screening.ScreeningError as error:
             self.missing = refusal(words, error)
             return
-        self.case = case_view(case, who.user_id, location_labels(), words, now)
+        self.case = case_view(case, who.user_id, location_labels(who.prison_id, words), words,
+                              now)
         self.review_choices = review_choices(words, now)
         self.take_over_hint, self.reason_hint = take_over_hint(words), reason_hint(words)
         self.loaded = True

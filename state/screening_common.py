@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.clock import utc_now
 from app.i18n.messages import Messages
 from app.runtime import ingest_context, transaction
-from app.services import catalogue, screening
+from app.services import organisation_reads, screening
 from app.services.accounts import Identity
 from app.services.fieldcrypt import FieldCipher
 from app.settings import get_settings
@@ -23,9 +23,12 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(get_settings().timezone)
 
 
-@lru_cache(maxsize=1)
-def location_labels() -> dict[str, str]:
-    return {location.code: location.label for location in catalogue.locations()}
+def location_labels(prison_id: str | None, words: Messages) -> dict[str, str]:
+    """The screener's prison's locations, retired ones too (old entries name them), already in
+    the screener's words (a text that is no message id stays as it is when said again)."""
+    with transaction() as db:
+        return {place.code: place.label
+                for place in organisation_reads.places(db, prison_id, words, retired=True)}
 
 
 def cipher() -> FieldCipher:

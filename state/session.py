@@ -81,6 +81,10 @@ class SessionState(rx.State):
         self.locked = live.status is Status.LOCKED
         # The route, not the URL: /screening/17 is checked as /screening/[item_id].
         path = "/" + (self.router.route_id or self.router.url.path).strip("/")
+        if identity.must_change_password and path != policy.PASSWORD_PAGE:
+            # An administrator reset the password: nothing else until they choose their own.
+            self.page_checked = False
+            return rx.redirect(policy.PASSWORD_PAGE)
         self.page_allowed = policy.page_allowed(path, identity.role)
         self.page_checked = True
         if not self.page_allowed:

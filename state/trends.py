@@ -14,10 +14,11 @@ import reflex as rx
 from app.clock import utc_now
 from app.i18n.messages import Messages
 from app.runtime import transaction
-from app.services import catalogue, trend_report, trends
+from app.services import catalogue, tablet_reads, trend_report, trends
 from app.services.accounts import Identity
 from app.services.trend_report import Place
 from app.views.suppression import Figures
+from app.views.tablets import TabletNotice, tablet_notice
 from app.views.trends import (
     THIS_WEEK,
     TrendFilters,
@@ -48,6 +49,7 @@ class TrendsState(rx.State):
     weeks: str = "12"
     end: str = ""
     notice: str = ""  # says an export was logged
+    tablets: TabletNotice = TabletNotice()  # "N tablets need attention", no names
 
     @rx.event
     async def load(self):
@@ -58,6 +60,7 @@ class TrendsState(rx.State):
     def _refresh(self, who: Identity, words: Messages) -> None:
         filters, places, self.view = _build(who, self._query(), Figures(words))
         self.notice = ""
+        self.tablets = _tablet_notice(who, places, words)
         self.prisons = [list(p) for p in sorted({(p.prison_code, p.prison_name)
                                                  for p in places})]
         self.wings = [[p.wing_code, words.t("Wing {wing}", wing=p.wing_code)]
@@ -138,6 +141,13 @@ class TrendsState(rx.State):
             trend_report.log_export(db, who, what, filters.to_url(ROUTE), utc_now())
         self.notice = done
         return filters, view
+
+
+def _tablet_notice(who: Identity, places: list[Place], words: Messages) -> TabletNotice:
+    with transaction() as db:
+        summary = tablet_reads.needing_attention(db, who, {p.prison_id for p in places},
+                                                 utc_now())
+    return tablet_notice(summary, words)
 
 
 def _this_week() -> date:

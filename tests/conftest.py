@@ -26,12 +26,12 @@ os.environ["WINGWATCH_DATABASE_URL"] = (
     else f"sqlite:///{DATA_DIR / 'wingwatch.db'}"
 )
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from app import migrate  # noqa: E402
 from app.clock import utc_now  # noqa: E402
 from app.db import unit_of_work  # noqa: E402
-from app.models import Posting, User, Wing  # noqa: E402
+from app.models import Posting, Prison, User, Wing  # noqa: E402
 from app.services import catalogue, demo  # noqa: E402
 from app.services.passwords import hash_password  # noqa: E402
 from app.settings import get_settings  # noqa: E402
@@ -73,8 +73,10 @@ def make_user():
     def make(role: str, wing_codes: tuple[str, ...] = ()) -> str:
         username = f"{role[:4]}-{secrets.token_hex(4)}"
         with unit_of_work() as db:
-            wings = [db.query(Wing).filter(Wing.code == code).one() for code in wing_codes]
-            prison_id = db.query(Wing).first().prison_id
+            # The demo prison's wings: other tests make prisons with wings called "A" too.
+            prison_id = db.scalar(select(Prison.id).where(Prison.code == demo.PRISON_CODE))
+            wings = [db.query(Wing).filter(Wing.prison_id == prison_id, Wing.code == code).one()
+                     for code in wing_codes]
             user = User(username=username, display_name=f"Test {role}", role=role,
                         password_hash=hash_password(TEST_PASSWORD), prison_id=prison_id,
                         created_at=utc_now())

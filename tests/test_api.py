@@ -38,13 +38,27 @@ def test_health_reports_ok():
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+ADMIN_PATHS = {f"/api/v1/admin/{path}" for path in (
+    "audit", "audit/export.csv", "audit/verify", "keys", "keys/{kind}/rotate",
+    "catalogue/drafts", "catalogue/drafts/{draft_id}", "catalogue/drafts/{draft_id}/check",
+    "catalogue/drafts/{draft_id}/indicators", "catalogue/drafts/{draft_id}/indicators/{code}",
+    "catalogue/drafts/{draft_id}/preview", "catalogue/drafts/{draft_id}/publish",
+    "catalogue/drafts/{draft_id}/texts", "catalogue/versions", "catalogue/versions/{version}",
+    "prisons", "prisons/{code}", "prisons/{code}/locations", "prisons/{code}/locations/{location}",
+    "prisons/{code}/roster", "prisons/{code}/wings", "prisons/{code}/wings/{wing}",
+    "tablets", "tablets/{device_id}/lost", "users", "users/import", "users/{username}",
+    "users/{username}/password-reset", "users/{username}/postings",
+    "users/{username}/postings/{posting_id}", "users/{username}/unlock")}
+
+
 def test_openapi_lists_the_public_paths():
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert set(response.json()["paths"]) == {
         "/api/v1/health", "/api/v1/auth/token", "/api/v1/auth/me", "/api/v1/bootstrap",
         "/api/v1/observations/sync", "/api/v1/observations/mine",
-        "/api/v1/observations/{observation_id}/addenda"}
+        "/api/v1/observations/{observation_id}/addenda", "/api/v1/auth/password",
+        "/api/v1/devices/report", *ADMIN_PATHS}
 
 
 def test_token_for_the_right_password():

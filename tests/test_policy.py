@@ -62,6 +62,10 @@ def test_role_set_handlers_allow_exactly_their_roles(monkeypatch):
 def test_each_role_may_open_exactly_its_own_pages(role):
     extra = {Role.OFFICER: {"/entries"}, Role.TREATMENT: {"/screening/[item_id]"}}
     own = ({policy.HOME[role]} if role in policy.HOME else set()) | extra.get(role, set())
+    if role not in policy.API_ONLY:  # a person may choose a new password
+        own.add(policy.PASSWORD_PAGE)
+    if role == Role.ADMIN:  # every administration page
+        own |= {route for route in policy.PAGE_ROLES if route.startswith("/admin")}
     routes = {*policy.PAGE_ROLES, "/", "/login", "/nowhere"}
     assert {route for route in routes if policy.page_allowed(route, role)} == own
 

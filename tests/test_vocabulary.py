@@ -13,7 +13,7 @@ from app.api.schemas import ObservationPayload
 from app.pages import screening_case as screening_case_page
 from app.services import screening
 from app.vocabulary import ConcernLevel, EventKind, ItemState, ObservationStatus, Outcome, Role
-from app.vocabulary import PostingScope, Source, SupportKind
+from app.vocabulary import IndicatorKind, PostingScope, Source, SupportKind
 from components import screening as screening_components
 from tests.helpers import api_client
 
@@ -29,6 +29,7 @@ TABLES = [
     (labels.SOURCE_CHOICES, Source),
     (labels.OBSERVATION_STATUS_LABELS, ObservationStatus),
     (labels.POSTING_SCOPE_LABELS, PostingScope),
+    (labels.INDICATOR_KIND_LABELS, IndicatorKind),
     (screening_components.STATUS_COLOURS, ItemState),
     (screening_case_page.OUTCOME_HINTS, Outcome),
 ]

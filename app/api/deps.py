@@ -10,7 +10,7 @@ from app.api.errors import ApiError
 from app.clock import utc_now
 from app.i18n.messages import N_
 from app.runtime import session_cookie_name, session_timeouts, signing_keys, transaction
-from app.services import tokens, web_sessions
+from app.services import tablets, tokens, web_sessions
 from app.services.accounts import Identity, load_identity
 from app.settings import get_settings
 from app.vocabulary import Role
@@ -28,9 +28,10 @@ def answer_in_their_language(request: Request, identity: Identity) -> None:
     request.state.locale = identity.locale
 
 
-def bearer_identity(request: Request,
-                    authorization: Annotated[str | None, Header()] = None) -> Identity:
-    """The token's user. Its own short transaction: on SQLite a transaction holds the write
+def token_identity(request: Request,
+                   authorization: Annotated[str | None, Header()] = None) -> Identity:
+    """The token's user, even one who must first change their password (only the route that
+    changes it takes this directly). Its own short transaction: on SQLite a transaction holds the write
     lock, and the route may need one of its own."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -47,9 +48,21 @@ def bearer_identity(request: Request,
         # sign-out or the end of the shift stops both.
         refused = claims.session_id is not None and not web_sessions.usable(
             db, claims.session_id, utc_now(), session_timeouts())
+        # A tablet marked lost cuts off its officers' tokens, those of the password grant too.
+        refused = refused or tablets.tokens_refused(db, claims.user_id, claims.issued_at)
     if identity is None or identity.role != claims.role or refused:
         raise _unauthorised()
     answer_in_their_language(request, identity)
+    return identity
+
+
+def bearer_identity(identity: Annotated[Identity, Depends(token_identity)]) -> Identity:
+    """The token's user, refused while an administrator's password reset waits for them to
+    choose their own (POST /auth/password)."""
+    if identity.must_change_password:
+        raise ApiError(403, "password_change_required",
+                       N_("Choose a new password first ({route})."),
+                       params={"route": "POST /api/v1/auth/password"})
     return identity
 
 
@@ -59,7 +72,17 @@ def session_key(request: Request) -> str | None:
 
 # The browser session's key from its HttpOnly cookie, whose name depends on TLS (cookie_name).
 SessionKey = Annotated[str | None, Depends(session_key)]
-CurrentUser = Annotated[Identity, Depends(bearer_identity)]
+
+
+def person(caller: Annotated[Identity, Depends(bearer_identity)]) -> Identity:
+    """Any signed-in person: not the prison management system's account, whose token replaces
+    a roster (RosterWriter) and opens nothing else."""
+    if caller.role == Role.ROSTER_SERVICE:
+        raise ApiError(403, "forbidden", N_("This account may only load rosters."))
+    return caller
+
+
+CurrentUser = Annotated[Identity, Depends(person)]
 
 
 def officer(caller: Annotated[Identity, Depends(bearer_identity)]) -> Identity:

@@ -24,11 +24,22 @@ class ApiFallback(BaseRoute):
         return (Match.FULL if scope["type"] == "http" and ours else Match.NONE), {}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # What the router itself does with a route that matched the path but not the method:
-        # that route answers 405 with its own methods in Allow.
-        for route in self.routes:
-            match, child_scope = route.matches(scope) if route is not self else (Match.NONE, {})
-            if match is Match.PARTIAL:
-                await route.handle({**scope, **child_scope}, receive, send)
-                return
+        # The router would let the first route that matched the path (not the method) answer
+        # 405 with only its own methods; a path served by several routes (GET and POST, GET and
+        # PATCH) must list them all in Allow.
+        allowed = _methods(scope, [route for route in self.routes if route is not self])
+        if allowed:
+            raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
         raise HTTPException(404)
+
+
+def _methods(scope: Scope, routes: list[BaseRoute]) -> set[str]:
+    """The methods of every route whose path matches, inside included routers too."""
+    found: set[str] = set()
+    for route in routes:
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        if inner is not None:  # FastAPI's included router: its routes carry the full path
+            found |= _methods(scope, inner)
+        elif route.matches(scope)[0] is Match.PARTIAL:
+            found |= getattr(route, "methods", None) or set()
+    return found

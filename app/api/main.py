@@ -6,7 +6,11 @@ from datetime import timedelta
 
 from fastapi import APIRouter, FastAPI, Header, Request, Response
 
-from app.api import errors, observations
+from app.api import admin_organisation, errors, observations, tablets
+from app.api import admin_roster
+from app.api import admin_audit
+from app.api import admin_catalogue
+from app.api import admin_accounts, own_account
 from app.api.fallback import ApiFallback
 from app.api.limits import BodyLimit
 from app.api.deps import SIGN_IN_AGAIN, CurrentUser, SessionKey, answer_in_their_language
@@ -179,8 +183,16 @@ def build_api() -> FastAPI:
         openapi_url=f"{PREFIX}/openapi.json", docs_url=docs_url, redoc_url=None,
     )
     errors.install(api)
-    api.add_middleware(BodyLimit, max_bytes=get_settings().max_request_bytes)
+    api.add_middleware(BodyLimit, max_bytes=get_settings().max_request_bytes,
+                       larger=(admin_roster.BODY_LIMIT,))  # a whole roster file
     api.include_router(router)
     api.include_router(observations.router)
+    api.include_router(tablets.router)
+    api.include_router(admin_organisation.router)
+    api.include_router(admin_roster.router)
+    api.include_router(admin_audit.router)
+    api.include_router(admin_catalogue.router)
+    api.include_router(admin_accounts.router)
+    api.include_router(own_account.router)
     api.router.routes.append(ApiFallback(PREFIX, api.router.routes))  # last: after every route
     return api

@@ -26,6 +26,7 @@ from app.api.schemas import (
     RosterEntry,
     SyncRequest,
     SyncResponse,
+    error_responses,
     has_words,
 )
 from app.api.sync_items import parse_item
@@ -39,7 +40,7 @@ from app.models import (
     ScreeningTrigger,
     Wing,
 )
-from app.services import audit, catalogue, observations, organisation_reads
+from app.services import audit, catalogue, observations, organisation_reads, tablets
 from app.services.roster import still_held
 from app.vocabulary import EventKind, ObservationStatus
 
@@ -48,7 +49,7 @@ ATTEMPTS = 3  # a concurrent batch about the same prisoner can win a race on Pos
 
 # 400: a body FastAPI cannot parse at all (e.g. JSON nested deeper than the parser goes).
 router = APIRouter(prefix=PREFIX, tags=["observations"],
-                   responses={s: {"model": ErrorBody} for s in (400, 401, 403, 422)})
+                   responses=error_responses())
 ObservationId = Annotated[str, Path(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
                                             r"[0-9a-f]{12}$", description="the item's UUID")]
 
@@ -92,8 +93,10 @@ def sync(body: SyncRequest, caller: Officer) -> SyncResponse:
     for attempt in range(ATTEMPTS):
         try:
             with transaction() as db:  # signs the audit head once the batch is committed
-                results = observations.ingest(db, caller, body.device_id, items, utc_now(),
-                                              context)
+                now = utc_now()
+                results = observations.ingest(db, caller, body.device_id, items, now, context)
+                # Even a lost tablet's: sealed entries carry their own proof.
+                tablets.record_contact(db, caller, body.device_id, now)
             break
         except IntegrityError:
             if attempt == ATTEMPTS - 1:

@@ -120,6 +120,12 @@ class ErrorDetail(Strict):
     message: str
 
 
+def error_responses(*statuses: int) -> dict[int, dict]:
+    """A router's documented error answers: 400 (a body that is not JSON at all), 401, 403 and
+    422 always, plus `statuses`, each with the ErrorBody shape."""
+    return {status: {"model": ErrorBody} for status in sorted({400, 401, 403, 422, *statuses})}
+
+
 class ErrorBody(Strict):
     error: ErrorDetail
 

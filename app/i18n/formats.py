@@ -44,6 +44,22 @@ def format_date(day: date, locale: Locale, width: Width = "medium") -> str:
     return dates.format_date(day, width, locale=babel_locale(locale))
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(text: str, locale: Locale) -> date | None:
+    """A day as a person of `locale` types it ("1. 12. 2026.", "01/12/2026", "1.12.26") or as
+    ISO 8601; None for anything that is not one day between 1900 and 9998. Babel reads the
+    order of day, month and year from the locale's own pattern, so no US order slips in."""
+    text = text.strip()
+    try:
+        day = (date.fromisoformat(text) if _ISO_DAY.fullmatch(text)
+               else dates.parse_date(text, locale=babel_locale(locale), format="short"))
+    except (ValueError, IndexError, TypeError):
+        return None
+    return day if 1900 <= day.year <= 9998 and re.search(r"\d", text) else None
+
+
 def format_number(value: float, locale: Locale) -> str:
     return numbers.format_decimal(value, locale=babel_locale(locale))
 

@@ -15,6 +15,7 @@ from app.i18n.messages import Messages, N_
 from app.vocabulary import (
     ConcernLevel,
     EventKind,
+    IndicatorKind,
     ItemState,
     ObservationStatus,
     Outcome,
@@ -86,6 +87,10 @@ OBSERVATION_STATUS_LABELS: Final[dict[ObservationStatus, str]] = {
     ObservationStatus.RECEIVED: N_("Received"),
     ObservationStatus.FLAGGED: N_("Flagged for screening"),
     ObservationStatus.SCREENED: N_("Screened"),
+}
+INDICATOR_KIND_LABELS: Final[dict[IndicatorKind, str]] = {
+    IndicatorKind.CONCERN: N_("Concern"),
+    IndicatorKind.PROTECTIVE: N_("Protective"),
 }
 
 

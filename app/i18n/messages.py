@@ -142,6 +142,14 @@ class Messages:
     def day(self, value: date, width: formats.Width = "medium") -> str:
         return formats.format_date(value, self.locale, width)
 
+    def parse_day(self, text: str) -> date | None:
+        """A day typed in this locale's way (see formats.parse_day)."""
+        return formats.parse_day(text, self.locale)
+
+    def day_example(self, day: date) -> str:
+        """The hint beside a typed day: `day` as this locale writes it for short."""
+        return self.t("For example {day}", day=self.day(day, "short"))
+
     def relative(self, delta: timedelta) -> str:
         return formats.format_relative(delta, self.locale)
 

@@ -15,6 +15,7 @@ from app.models import AuthLog, LoginAddressThrottle, LoginThrottle, User
 from app.clock import prisons_today
 from app.services import audit, postings
 from app.services.passwords import verify_password
+from app.policy import API_ONLY
 from app.vocabulary import parse
 
 
@@ -30,6 +31,9 @@ class Identity:
     wing_ids: tuple[str, ...]
     locale: Locale = Locale.EN  # the language and script the user works in
     central: bool = False  # a security head of the central service, who sees every prison
+    # After an administrator's password reset: every page but /password, and every API route
+    # but POST /auth/password, is refused until a new password is chosen.
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ def identity_of(db: Session, user: User, day: date | None = None) -> Identity:
         wing_ids=reach.wing_ids,
         locale=Locale(user.locale),
         central=reach.central,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -138,7 +143,9 @@ def authenticate(db: Session, username: str, password: str, now: datetime, chann
 
     user = db.scalar(select(User).where(User.username == name))
     valid = verify_password(user.password_hash if user else None, password)
-    if valid and user is not None and user.active:
+    # The roster service is a program, not a person: it gets tokens, never a web session.
+    person = channel != "web" or (user is not None and user.role not in API_ONLY)
+    if valid and user is not None and user.active and person:
         throttle.failures, throttle.window_started_at, throttle.locked_until = 0, None, None
         user.last_sign_in_at = now
         log_auth(db, now, "sign_in", name, channel, user.id)

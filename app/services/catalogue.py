@@ -9,6 +9,11 @@ Each version's texts exist in every locale: v<N>.json holds the English, v<N>.<l
 others, and sr-Cyrl is written from sr-Latn by app/text/translit.py at load, so the two scripts
 cannot drift apart. A version missing any text in any locale is refused, and so is one whose
 indicators or categories name a protected trait in any language (PROTECTED_TERMS).
+
+Later versions are made in the browser (app/services/catalogue_drafts.py) and published into
+table catalogue_edition with an effective date; `catalogues()` holds the files and those, and
+`current()` is the newest version in effect on the prisons' today. A published version is
+frozen like a file: its content's SHA-256 is checked against catalogue_version at every load.
 """
 
 from __future__ import annotations
@@ -16,16 +21,22 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import re
+import threading
+import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Mapping
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from app.clock import prisons_today
+from app.db import get_engine
 from app.i18n.locales import Locale
 from app.i18n.messages import pseudo
 from app.models import CatalogueVersion
@@ -126,6 +137,8 @@ class Indicator:
     guidance: str
     kind: str  # "concern" or "protective"
     immediate: bool  # a screener must see it at once (threats, preparatory acts)
+    # No longer offered on the form; kept so old entries and old versions keep their meaning.
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,7 +177,8 @@ class Catalogue:
                 {"code": cat.code, "label": say(cat.code), "indicators": [
                     {"code": i.code, "label": say(i.code), "guidance": say(i.code, "guidance"),
                      "kind": i.kind, "immediate": i.immediate}
-                    for i in self.indicators.values() if i.category == cat.code]}
+                    for i in self.indicators.values()
+                    if i.category == cat.code and not i.retired]}
                 for cat in self.categories
             ],
         }
@@ -341,11 +355,34 @@ def _refuse_stray_translations(directory: Path, found: Mapping[str, Catalogue]) 
                                  f"{list(TRANSLATED)}")
 
 
-def current_version(catalogues: Mapping[str, Catalogue]) -> str:
-    """The highest version, compared as numbers ("10" is newer than "9")."""
-    if not catalogues:
+def current_version(catalogues: Mapping[str, Catalogue],
+                    effective: Mapping[str, date] | None = None, today: date | None = None) -> str:
+    """The highest version (compared as numbers: "10" is newer than "9") in effect on `today`;
+    without effective dates, the highest of all."""
+    in_effect = [v for v in catalogues
+                 if effective is None or today is None or effective.get(v, date.min) <= today]
+    if not in_effect:
         raise CatalogueError("no catalogue versions")
-    return max(catalogues, key=int)
+    return max(in_effect, key=int)
+
+
+Standing = Literal["in_use", "not_yet", "superseded"]
+
+
+def standing(version: str, effective: Mapping[str, date], today: date,
+             grace: timedelta) -> tuple[Standing, date | None]:
+    """May an entry made on `version` still be taken in on `today`? "not_yet" (with the day it
+    takes effect) for a version no tablet can have yet; "superseded" (with the day the next one
+    took effect) once that day lies `grace` or more behind: entries made offline on the
+    previous version are accepted for the grace period after a new one takes effect."""
+    starts = effective.get(version, date.min)
+    if starts > today:
+        return "not_yet", starts
+    newer = [day for v, day in effective.items() if int(v) > int(version) and day <= today]
+    replaced = min(newer, default=None)
+    if replaced is not None and today >= replaced + grace:
+        return "superseded", replaced
+    return "in_use", replaced
 
 
 def load_locations(path: Path = CATALOGUE_DIR / "locations.json") -> tuple[Location, ...]:
@@ -379,15 +416,172 @@ def register_versions(db: Session, catalogues: Mapping[str, Catalogue], now: dat
     db.flush()  # so a second call in the same transaction sees the rows instead of re-adding
 
 
+# --- Versions published from the browser -----------------------------------------------------
+# content: {"max_age_days": int, "categories": [code, ...], "indicators": [{"code", "category",
+# "kind", "immediate", "retired"}, ...], "texts": {locale: {code: {"label"?, "guidance"?}}}} for
+# "en" and every TRANSLATED locale; code TOP holds the top-level guidance. Generated locales
+# (sr-Cyrl, en-XA) are written at load, as for the files.
+
+
+def content_sha256(content: Mapping[str, Any]) -> str:
+    """The fingerprint of a version's content: canonical JSON, so key order does not count."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def content_of(catalogue: Catalogue) -> dict[str, Any]:
+    """A version as content, every written locale's texts included: where a draft starts."""
+    texts: dict[str, dict[str, dict[str, str]]] = {}
+    for locale in ("en", *TRANSLATED):
+        table: dict[str, dict[str, str]] = {}
+        for (code, part), text in catalogue.texts[locale].items():
+            table.setdefault(code, {})[part] = text
+        texts[locale] = table
+    return {"max_age_days": catalogue.max_age_days,
+            "categories": [c.code for c in catalogue.categories],
+            "indicators": [{"code": i.code, "category": i.category, "kind": i.kind,
+                            "immediate": i.immediate, "retired": i.retired}
+                           for i in catalogue.indicators.values()],
+            "texts": texts}
+
+
+def from_content(version: str, content: Mapping[str, Any]) -> Catalogue:
+    """A Catalogue from content. A text not written yet is "" (a draft's preview shows the gap;
+    publishing refuses it, so a published version has none)."""
+    written = {locale: {(code, part): text
+                        for code, parts in content["texts"].get(locale, {}).items()
+                        for part, text in parts.items()}
+               for locale in ("en", *TRANSLATED)}
+    wanted = [(TOP, "guidance")] + [(code, "label") for code in content["categories"]]
+    for item in content["indicators"]:
+        wanted += [(item["code"], "label"), (item["code"], "guidance")]
+    texts = {locale: {key: table.get(key, "") for key in wanted}
+             for locale, table in written.items()}
+    for locale, (source, write) in GENERATED.items():
+        texts[locale] = {key: write(text) for key, text in texts[source].items()}
+    english = texts["en"]
+    indicators = {item["code"]: Indicator(
+        code=item["code"], category=item["category"], label=english[(item["code"], "label")],
+        guidance=english[(item["code"], "guidance")], kind=item["kind"],
+        immediate=item["immediate"], retired=item["retired"]) for item in content["indicators"]}
+    return Catalogue(
+        version=version, guidance=english[(TOP, "guidance")],
+        max_age_days=content["max_age_days"],
+        categories=tuple(Category(code, english[(code, "label")])
+                         for code in content["categories"]),
+        indicators=MappingProxyType(indicators), sha256=content_sha256(content),
+        texts=MappingProxyType({loc: MappingProxyType(texts[loc]) for loc in LOCALES}))
+
+
+# The published rows are read with a plain SELECT outside any transaction (as db.ping does): a
+# unit of work would take SQLite's write lock and could wait behind the caller's own.
+_PUBLISHED = ("SELECT e.version, e.sha256, e.effective_from, f.sha256 FROM catalogue_edition e "
+              "LEFT JOIN catalogue_version f ON f.version = e.version "
+              "WHERE e.version IS NOT NULL")
+_CONTENTS = "SELECT version, content FROM catalogue_edition WHERE version IS NOT NULL"
+# Another server process's publishing is seen within this; this process's at once (forget()).
+REFRESH_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class _Known:
+    key: tuple[tuple[str, str, date], ...]  # (version, sha256, effective_from) of the published
+    catalogues: Mapping[str, Catalogue]  # files and published, by version
+    effective: Mapping[str, date]  # the first day each is in effect; a file's: date.min
+    read_at: float
+
+
+_known: _Known | None = None
+_reading = threading.Lock()
+
+
+def _rows(sql: str) -> list[tuple]:
+    connection = get_engine().raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        rows = [tuple(row) for row in cursor.fetchall()]
+        cursor.close()
+        return rows
+    finally:
+        connection.close()
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _read_published(before: _Known | None) -> _Known:
+    files = file_catalogues()
+    try:
+        rows = _rows(_PUBLISHED)
+    except get_engine().dialect.loaded_dbapi.Error:  # the driver's own: a raw connection
+        if inspect(get_engine()).has_table("catalogue_edition"):
+            raise
+        # A database not migrated yet (before app.cli setup) has the files only; read again
+        # at the next call rather than remember that.
+        return _Known((), files, MappingProxyType({v: date.min for v in files}), -math.inf)
+    for version, sha, _, fingerprint in rows:
+        if version in files:
+            raise CatalogueError(f"catalogue version {version} is both a file and published")
+        if fingerprint != sha:
+            raise CatalogueError(f"catalogue version {version} changed after it was published")
+    key = tuple(sorted((v, sha, _day(day)) for v, sha, day, _ in rows))
+    if before is not None and before.key == key:
+        return dataclasses.replace(before, read_at=time.monotonic())
+    old = before.catalogues if before else {}
+    stale = {v for v, sha, _ in key if v not in old or old[v].sha256 != sha}
+    contents = {v: c if isinstance(c, dict) else json.loads(c)
+                for v, c in _rows(_CONTENTS) if v in stale} if stale else {}
+    found = dict(files)
+    for version, sha, _ in key:
+        found[version] = from_content(version, contents[version]) if version in stale \
+            else old[version]
+        if found[version].sha256 != sha:
+            raise CatalogueError(f"catalogue version {version} changed after it was published")
+    effective = {v: date.min for v in files} | {v: day for v, _, day in key}
+    return _Known(key, MappingProxyType(found), MappingProxyType(effective), time.monotonic())
+
+
+def _current_known() -> _Known:
+    global _known
+    known = _known
+    if known is not None and time.monotonic() - known.read_at < REFRESH_SECONDS:
+        return known
+    with _reading:
+        _known = _read_published(_known)
+        return _known
+
+
+def forget() -> None:
+    """Read the published versions again at the next call: after publishing (on commit), or a
+    test that changed them."""
+    global _known
+    _known = None
+
+
 # Cached accessors: the files are read once per process (they cannot change while it runs).
 
 @lru_cache(maxsize=1)
-def catalogues() -> Mapping[str, Catalogue]:
+def file_catalogues() -> Mapping[str, Catalogue]:
     return MappingProxyType(load_catalogues())
 
 
-def current() -> Catalogue:
-    return catalogues()[current_version(catalogues())]
+def catalogues() -> Mapping[str, Catalogue]:
+    """Every version, files and published ones (also those not yet in effect), by version."""
+    return _current_known().catalogues
+
+
+def effective_dates() -> Mapping[str, date]:
+    """The first day (prisons' date) each version is in effect."""
+    return _current_known().effective
+
+
+def current(today: date | None = None) -> Catalogue:
+    """The version tablets get: the newest in effect on the prisons' today."""
+    known = _current_known()
+    return known.catalogues[current_version(known.catalogues, known.effective,
+                                            today or prisons_today())]
 
 
 def get(version: str) -> Catalogue | None:

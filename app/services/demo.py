@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.i18n.locales import Locale
 from app.clock import prisons_today
 from app.models import Posting, Prison, Prisoner, User, Wing
+from app.services import organisation
 from app.services.passwords import hash_password
 from app.vocabulary import PostingScope, Role
 
@@ -49,6 +50,7 @@ def seed(db: Session, now: datetime) -> bool:
     wings = {code: Wing(code=code, name=f"Wing {code}", prison=prison) for code in "ABC"}
     db.add_all([prison, *wings.values()])
     db.flush()
+    organisation.give_standard_locations(db, prison)
     _seed_roster(db, prison, list(wings.values()))
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: all demo accounts share it
     since = prisons_today(now) - POSTED_FOR  # before the demo activity's half-year

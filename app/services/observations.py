@@ -8,8 +8,8 @@ batch can never leave a second screening item or half an observation behind.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, Mapping
 from zoneinfo import ZoneInfo
 
@@ -21,8 +21,9 @@ from app.i18n.messages import N_
 from app.models import Addendum, Observation, Prisoner, ScreeningItem, ScreeningTrigger
 from app.services import audit, flag_rules, trends
 from app.services.accounts import Identity
-from app.services.catalogue import Catalogue
+from app.services.catalogue import Catalogue, standing
 from app.services.fieldcrypt import FieldCipher
+from app.services.organisation_reads import own_location_codes
 from app.vocabulary import ConcernLevel, IndicatorKind, Source
 
 CLOCK_SKEW = timedelta(minutes=5)  # a tablet's clock may run a little ahead
@@ -84,6 +85,10 @@ class IngestContext:
     location_codes: frozenset[str]
     review_after: timedelta
     zone: ZoneInfo  # the prisons' local time, whose weeks the trend counts use
+    # The first day each catalogue version is in effect (a version not named: always), and how
+    # long entries on the previous one are still taken in after a new one takes effect.
+    catalogue_effective: Mapping[str, date] = field(default_factory=dict)
+    catalogue_grace: timedelta = timedelta(days=30)
 
 
 def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now: datetime,
@@ -95,6 +100,9 @@ def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now
         .where(Observation.id.in_([i.id for i in candidates])))}
     prisoners = {p.id: p for p in db.scalars(select(Prisoner).where(
         Prisoner.id.in_({i.observation.prisoner_id for i in candidates})))}
+    # The standard codes, and the author's prison's own (retired ones too: made offline before).
+    if own := own_location_codes(db, author.prison_id):
+        ctx = replace(ctx, location_codes=ctx.location_codes | own)
     results: list[ItemResult] = []
     rows: list[dict] = []
     for item in items:
@@ -147,11 +155,18 @@ def _problem(obs: ObservationInput, author: Identity, prisoners: dict[str, Priso
         return FieldError("catalogue_version", "unknown_catalogue",
                           N_("Unknown catalogue version '{version}'."),
                           {"version": obs.catalogue_version})
+    if out_of_date := _catalogue_out_of_date(catalogue, ctx, now):
+        return out_of_date
     unknown = [code for code in obs.indicators if code not in catalogue.indicators]
     if unknown:
         return FieldError("indicators", "unknown_indicator",
                           N_("Not in catalogue version {version}: {codes}"),
                           {"version": catalogue.version, "codes": ", ".join(unknown[:5])})
+    retired = [code for code in obs.indicators if catalogue.indicators[code].retired]
+    if retired:
+        return FieldError("indicators", "retired_indicator",
+                          N_("No longer offered in catalogue version {version}: {codes}"),
+                          {"version": catalogue.version, "codes": ", ".join(retired[:5])})
     if obs.location not in ctx.location_codes:
         return FieldError("location", "unknown_location",
                           N_("Unknown location code '{code}'."), {"code": obs.location})
@@ -163,6 +178,24 @@ def _problem(obs: ObservationInput, author: Identity, prisoners: dict[str, Priso
                              "supervisor."), {"days": catalogue.max_age_days})
     if obs.recorded_at is not None and obs.recorded_at > now + CLOCK_SKEW:
         return FieldError("recorded_at", "in_future", N_("Lies in the future."))
+    return None
+
+
+def _catalogue_out_of_date(catalogue: Catalogue, ctx: IngestContext,
+                           now: datetime) -> FieldError | None:
+    """A version no tablet can have yet, or one replaced longer ago than the grace period."""
+    today = now.astimezone(ctx.zone).date()
+    state, day = standing(catalogue.version, ctx.catalogue_effective, today, ctx.catalogue_grace)
+    if state == "not_yet" and day is not None:
+        return FieldError("catalogue_version", "catalogue_not_in_effect",
+                          N_("Catalogue version {version} takes effect on {day}."),
+                          {"version": catalogue.version, "day": day.isoformat()})
+    if state == "superseded" and day is not None:
+        return FieldError("catalogue_version", "catalogue_superseded",
+                          N_("Catalogue version {version} was replaced on {day}; entries on it "
+                             "were taken in until {until}. Record it again on the new version."),
+                          {"version": catalogue.version, "day": day.isoformat(),
+                           "until": (day + ctx.catalogue_grace).isoformat()})
     return None
 
 

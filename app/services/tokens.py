@@ -22,6 +22,7 @@ class TokenClaims:
     token_id: str
     expires_at: datetime
     session_id: int | None = None  # set when the token came from a browser session
+    issued_at: datetime | None = None  # iat, whole seconds (a lost tablet's cut-off reads it)
 
 
 class InvalidToken(Exception):
@@ -65,4 +66,5 @@ def verify(ring: KeyRing, token: str, issuer: str, audience: str,
     if session_id is not None and not isinstance(session_id, int):
         raise InvalidToken("malformed sid")
     return TokenClaims(claims["sub"], claims["role"], claims["jti"],
-                       datetime.fromtimestamp(claims["exp"], UTC), session_id)
+                       datetime.fromtimestamp(claims["exp"], UTC), session_id,
+                       datetime.fromtimestamp(claims["iat"], UTC))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -142,6 +143,18 @@ def end(db: Session, key: str | None, now: datetime, reason: str = "sign_out") -
     if row is not None:
         identity = load_identity(db, row.user_id)
         _end(db, row, now, reason, identity.username if identity else "")
+
+
+def end_all(db: Session, user_ids: Iterable[str], now: datetime, reason: str) -> int:
+    """End every open session of these users (e.g. a tablet marked lost); how many ended.
+    Their bearer tokens made from those sessions stop with them (usable)."""
+    ids = list(user_ids)
+    names = dict(db.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+    rows = db.scalars(select(WebSession).where(WebSession.user_id.in_(ids),
+                                               WebSession.ended_at.is_(None))).all()
+    for row in rows:
+        _end(db, row, now, reason, names.get(row.user_id, ""))
+    return len(rows)
 
 
 def _end(db: Session, row: WebSession, now: datetime, reason: str, username: str) -> None:

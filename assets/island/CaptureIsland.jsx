@@ -10,7 +10,7 @@ import { browserLocale, DEFAULT_ZONE, instantOf, offlineWordsOf, pickLocale, spe
 import "./island.css";
 import { openOutbox } from "./outbox.js";
 import { seal } from "./seal.js";
-import { TokenRefused, createScheduler } from "./sync.js";
+import { TokenRefused, createScheduler, reportDevice } from "./sync.js";
 import { checkPassword, isLockedOut, recordFailure } from "./local_unlock.js";
 import { deriveKey, dropKey, fromBase64, heldKey, holdKey, openVault } from "./vault.js";
 
@@ -233,8 +233,8 @@ function useOfficerSession(outbox) {
 // --- The page ---------------------------------------------------------------------------------
 
 // locale: the page's language from the Reflex state ("" offline or before it answers);
-// zone: the prisons' time zone (WINGWATCH_TIMEZONE).
-export function CaptureIsland({ idleLockMs = 5 * 60 * 1000, demo = false, locale = "", zone = DEFAULT_ZONE }) {
+// zone: the prisons' time zone (WINGWATCH_TIMEZONE); appVersion: the build this page came with.
+export function CaptureIsland({ idleLockMs = 5 * 60 * 1000, demo = false, locale = "", zone = DEFAULT_ZONE, appVersion = "unknown" }) {
   const outbox = useOutbox();
   const words = useSpoken(locale, null, zone);
   if (!outbox) {
@@ -245,7 +245,7 @@ export function CaptureIsland({ idleLockMs = 5 * 60 * 1000, demo = false, locale
       </Words.Provider>
     );
   }
-  return <Capture outbox={outbox} idleLockMs={idleLockMs} demo={demo} locale={locale} zone={zone} />;
+  return <Capture outbox={outbox} idleLockMs={idleLockMs} demo={demo} locale={locale} zone={zone} appVersion={appVersion} />;
 }
 
 function useOutbox() {
@@ -259,10 +259,10 @@ function useOutbox() {
   return outbox;
 }
 
-function Capture({ outbox, idleLockMs, demo, locale, zone }) {
+function Capture({ outbox, idleLockMs, demo, locale, zone, appVersion }) {
   const session = useOfficerSession(outbox);
   const words = useSpoken(locale, session.officer?.id, zone);
-  const status = useSyncStatus(outbox, session);
+  const status = useSyncStatus(outbox, session, appVersion);
   useIdleLock(session.phase === "ready", idleLockMs, session.lock);
   const { t } = words;
   // Offline the page's Reflex title has no words: the tab says where it is in the officer's.
@@ -322,7 +322,7 @@ function useIdleLock(active, idleMs, lock) {
 
 // --- Outbox and sync status -------------------------------------------------------------------
 
-function useSyncStatus(outbox, session) {
+function useSyncStatus(outbox, session, appVersion) {
   const vault = session.phase === "ready" ? session.vault : null;
   const officerId = vault?.officerId ?? null;
   // null until the outbox has been read: a "0" before that would be a guess.
@@ -335,12 +335,14 @@ function useSyncStatus(outbox, session) {
       const oldestWaitingAt = await outbox.oldestWaitingAt(officerId);
       setView((v) => ({ ...v, ...next, oldestWaitingAt }));
     };
-    const s = createScheduler({ outbox, officerId, deviceId: deviceId(), getToken: session.getToken,
-                                verify: vault.verify, onChange });
+    const common = { outbox, officerId, deviceId: deviceId(), getToken: session.getToken };
+    // After each round, what waits here (a count, no content) for the administrators' list.
+    const afterRound = () => reportDevice({ ...common, appVersion });
+    const s = createScheduler({ ...common, verify: vault.verify, onChange, afterRound });
     scheduler.current = s;
     s.start();
     return () => s.stop();
-  }, [outbox, officerId, vault, session.getToken]);
+  }, [outbox, officerId, vault, session.getToken, appVersion]);
 
   const save = useCallback(async (entry) => {
     const tag = await vault.tag({ ...entry, officerId }); // binds the entry to this officer

@@ -153,6 +153,30 @@ export async function syncOnce({ outbox, officerId, getToken, verify, fetch = gl
                                                    problems: 0 }));
 }
 
+// Tells the server, when it can be reached, how many of the officer's entries wait on this
+// tablet and since when, and which app runs here: counts and times, never content (the admin's
+// tablet list; POST /api/v1/devices/report). Best effort: the status, or 0 when it failed.
+export async function reportDevice({ outbox, officerId, getToken, deviceId, appVersion,
+                                     fetch = globalThis.fetch, baseUrl = "" }) {
+  try {
+    const [waiting, oldest] = await Promise.all([outbox.waitingCount(officerId),
+                                                 outbox.oldestWaitingAt(officerId)]);
+    const token = await getToken();
+    const response = await fetch(`${baseUrl}/api/v1/devices/report`, {
+      method: "POST",
+      cache: "no-store",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ device_id: deviceId, waiting, app_version: appVersion,
+                             oldest_waiting_at: waiting && oldest ? new Date(oldest).toISOString()
+                                                                  : null }),
+      signal: timeout(HEALTH_TIMEOUT_MS),
+    });
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
 // Runs syncOnce after each save, when the network comes back, when the page becomes visible,
 // at start and on "Send now"; retries with backoff; pauses on "reauth" or "locked" until
 // resume(). "Send now" always tries at once, paused or not: the officer may know better.
@@ -162,6 +186,7 @@ export function createScheduler({
   setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimer = (handle) => globalThis.clearTimeout(handle),
   win = globalThis.window, doc = globalThis.document, onChange = () => {},
+  afterRound = () => {}, // (outcome) after each round the server may have heard: reportDevice
 }) {
   let attempt = 0;
   let timer = null;
@@ -210,6 +235,9 @@ export function createScheduler({
       }
       outcome = result.outcome;
       error = result.error ?? null;
+      if (!["offline", "reauth", "locked", "busy"].includes(outcome)) {
+        try { await afterRound(outcome); } catch { /* best effort: the next round tells it */ }
+      }
       if (outcome === "sent" || outcome === "nothing") {
         attempt = 0;
       } else if (outcome === "reauth" || outcome === "locked") {

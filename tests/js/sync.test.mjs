@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, test } from "node:test";
 
-import { MAX_BODY_BYTES, TokenRefused, backoffDelay, classify, createScheduler, syncOnce }
-  from "../../assets/island/sync.js";
+import { MAX_BODY_BYTES, TokenRefused, backoffDelay, classify, createScheduler, reportDevice,
+         syncOnce } from "../../assets/island/sync.js";
 import { openVault } from "../../assets/island/vault.js";
 import { T0, addEntries, fakeSealed, summary, fakeLocks, fakeServer, fakeTimers, freshOutbox, until }
   from "./helpers.mjs";
@@ -424,5 +424,65 @@ describe("scheduler", () => {
     assert.equal(states.at(-1).outcome, "busy");
     assert.deepEqual(timers2.delays(), [1000], "checks again later");
     busy.stop();
+  });
+});
+
+describe("reportDevice", () => {
+  function reporter() {
+    const calls = [];
+    const fetch = async (url, init) => {
+      calls.push({ url, headers: init.headers, body: JSON.parse(init.body) });
+      return { status: 204 };
+    };
+    return { calls, fetch };
+  }
+
+  test("sends the officer's waiting count and oldest time, no content, with the bearer token", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 2, T0);
+    await addEntries(outbox, B, 5, T0 - 1000); // another officer's: never counted for A
+    const { calls, fetch } = reporter();
+    const status = await reportDevice({ outbox, officerId: A, getToken: async () => "tok-a",
+                                        deviceId: "tablet-7", appVersion: "0.1.0", fetch });
+    assert.equal(status, 204);
+    assert.equal(calls.length, 1);
+    assert.ok(calls[0].url.endsWith("/api/v1/devices/report"));
+    assert.equal(calls[0].headers.authorization, "Bearer tok-a");
+    assert.deepEqual(calls[0].body, { device_id: "tablet-7", waiting: 2, app_version: "0.1.0",
+                                      oldest_waiting_at: new Date(T0).toISOString() });
+  });
+
+  test("nothing waiting: no oldest time; a failure is quiet", async () => {
+    const outbox = await freshOutbox();
+    const { calls, fetch } = reporter();
+    await reportDevice({ outbox, officerId: A, getToken: async () => "tok-a", deviceId: "t",
+                         appVersion: "1", fetch });
+    assert.deepEqual([calls[0].body.waiting, calls[0].body.oldest_waiting_at], [0, null]);
+    const failed = await reportDevice({ outbox, officerId: A, deviceId: "t", appVersion: "1",
+                                        getToken: async () => { throw new TokenRefused("reauth"); },
+                                        fetch });
+    assert.equal(failed, 0);
+  });
+
+  test("the scheduler reports after each round the server may have heard, not when offline", async () => {
+    const outbox = await freshOutbox();
+    await addEntries(outbox, A, 1);
+    const server = fakeServer({ health: "down" });
+    const rounds = [];
+    const scheduler = createScheduler({
+      outbox, officerId: A, getToken: async () => "tok-a", deviceId: "tablet-7",
+      verify: async () => true, fetch: server.fetch, locks: fakeLocks(), now: () => T0,
+      random: () => 0, setTimer: () => 1, clearTimer: () => {}, win: new EventTarget(),
+      doc: Object.assign(new EventTarget(), { visibilityState: "visible" }),
+      afterRound: async (outcome) => { rounds.push(outcome); throw new Error("ignored"); },
+    });
+    await scheduler.start();
+    assert.deepEqual(rounds, [], "offline: nothing to tell");
+    server.health = 200;
+    await scheduler.sendNow();
+    assert.deepEqual(rounds, ["sent"]);
+    await scheduler.saved();
+    assert.deepEqual(rounds, ["sent", "nothing"], "a round with nothing to send still reports");
+    scheduler.stop();
   });
 });
