@@ -13,7 +13,7 @@ from app.pages import admin_prisons
 from app.pages import admin_roster
 from app.pages import admin_tablets
 from app.pages import admin_user, admin_users, password
-from app.web_security import WebSecurity
+from app.web_security import LineBreaksInPaths, WebSecurity
 from components import layout
 from components.words import t
 from state.login import LoginState
@@ -29,7 +29,13 @@ def page_title(name: str) -> rx.Var[str]:
     return t(name) + f" — {BRAND}"
 
 
-app = rx.App(
+class WingwatchApp(rx.App):
+    def __call__(self):
+        # Around Reflex's outermost Starlette, which this is the only way to reach.
+        return LineBreaksInPaths(super().__call__())
+
+
+app = WingwatchApp(
     head_components=[
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
         rx.el.meta(name="theme-color", content=THEME_COLOUR),

@@ -147,3 +147,19 @@ class WebSecurity:
 def _guarded(scope: Scope) -> bool:
     return (scope["type"] == "websocket" or scope["method"] not in _SAFE_METHODS
             or scope["path"].startswith(_API))
+
+
+class LineBreaksInPaths:
+    """Outermost: Reflex mounts the whole app at "" in a Starlette whose route pattern's "."
+    stops at a line break, so a path with %0A or %0D matched nothing and got a bare text 404
+    without our headers. No name in a path (a code, a username, an id) holds one, so writing
+    them back as %0A/%0D lets the app itself answer (the API's JSON 404, the headers)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] in ("http", "websocket") and ("\n" in path or "\r" in path):
+            scope = {**scope, "path": path.replace("\r", "%0D").replace("\n", "%0A")}
+        await self.app(scope, receive, send)

@@ -233,3 +233,19 @@ def test_inline_scripts_of_the_build_are_allowed_by_their_hash(tmp_path):
         assert_security_headers(headers)
         script_src = headers["content-security-policy"].split("script-src ")[1].split(";")[0]
         assert script_src.split() == ["'self'", f"'sha256-{digest}'"]
+
+
+def test_a_line_break_in_a_path_reaches_the_app_not_a_bare_text_404():
+    """Reflex's outermost Starlette mounts everything at "", a pattern a line break escapes."""
+    from starlette.applications import Starlette
+
+    from app.api.main import build_api
+    from app.web_security import LineBreaksInPaths
+
+    outer = Starlette()
+    outer.mount("", build_api())
+    path = "/api/v1/admin/prisons/a%0Ab/wings/c"
+    bare = TestClient(outer).patch(path, json={})
+    assert (bare.status_code, bare.headers["content-type"]) == (404, "text/plain; charset=utf-8")
+    answered = TestClient(LineBreaksInPaths(outer)).patch(path, json={})
+    assert answered.status_code == 401 and answered.json()["error"]["code"] == "unauthorised"

@@ -55,7 +55,7 @@ def parse_day(text: str, locale: Locale) -> date | None:
     try:
         day = (date.fromisoformat(text) if _ISO_DAY.fullmatch(text)
                else dates.parse_date(text, locale=babel_locale(locale), format="short"))
-    except (ValueError, IndexError, TypeError):
+    except (ValueError, IndexError, TypeError, OverflowError):
         return None
     return day if 1900 <= day.year <= 9998 and re.search(r"\d", text) else None
 

@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
+from app.clock import utc_now
 from app.db import unit_of_work
 from app.i18n.formats import plural_category
 from app.i18n.locales import Locale
-from app.models import Observation, ScreeningItem, User
-from app.services import catalogue
+from app.models import Observation, Prison, Prisoner, ScreeningItem, User, Wing
+from app.services import catalogue, posting_changes
+from app.services.demo import PRISON_CODE
+from app.services.passwords import hash_password
+from app.services.posting_changes import NewPosting
 from app.settings import get_settings
+from app.vocabulary import PostingScope, Role
 from tests.e2e.conftest import DEMO_PASSWORD, ROOT, sign_in
+from tests.helpers import identity
 
 FIRST_CATEGORY = "C01"
 
@@ -48,6 +55,38 @@ class Island:
 
 
 ENGLISH = Island()
+
+
+def officer_on_wings(*codes: str, name: str = "Officer Posted Twice") -> str:
+    """A fresh officer of the demo prison (the demo password), posted to its wings `codes`:
+    a journey of its own, whose entries no other test counts."""
+    username = f"post-{secrets.token_hex(4)}"
+    with unit_of_work() as db:
+        prison_id = db.scalar(select(Prison.id).where(Prison.code == PRISON_CODE))
+        db.add(User(username=username, display_name=name, role=Role.OFFICER,
+                    password_hash=hash_password(DEMO_PASSWORD), prison_id=prison_id,
+                    created_at=utc_now(), locale="en"))
+    admin = identity("admin1")
+    for code in codes:
+        with unit_of_work() as db:
+            posting_changes.add_posting(db, admin, username, NewPosting(
+                PostingScope.WING, date(2026, 1, 1), wing=code), utc_now())
+    return username
+
+
+def own_wing_with_prisoner() -> tuple[str, str]:
+    """A new wing of the demo prison holding one prisoner: (wing code, his family name), for a
+    journey whose entries must not meet other tests' about the demo roster (the flag rules
+    count every officer's entries about a prisoner)."""
+    tag = secrets.token_hex(3)
+    with unit_of_work() as db:
+        prison_id = db.scalar(select(Prison.id).where(Prison.code == PRISON_CODE))
+        wing = Wing(prison_id=prison_id, code=f"J{tag}", name="Journey wing")
+        db.add(wing)
+        db.flush()
+        db.add(Prisoner(prison_id=prison_id, wing_id=wing.id, number=f"J-{tag}",
+                        given_name="Journey", family_name=f"Prisoner{tag}"))
+    return wing.code, f"Prisoner{tag}"
 
 
 def open_capture(page: Page, username: str = "officer1", words: Island | None = None) -> None:

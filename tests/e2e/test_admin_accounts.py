@@ -6,48 +6,27 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date
 
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from app.clock import utc_now
 from app.db import unit_of_work
-from app.models import Prisoner, User, Wing
-from app.services import posting_changes
+from app.models import Prison, Prisoner, User, Wing
 from app.services.account_import import COLUMNS
 from app.services.demo import PRISON_CODE
-from app.services.passwords import hash_password
-from app.services.posting_changes import NewPosting
-from app.vocabulary import PostingScope, Role
-from tests.e2e.capture_steps import open_capture
+from tests.e2e.capture_steps import officer_on_wings, open_capture
 from tests.e2e.conftest import DEMO_PASSWORD, TABLET, expect_path, screenshot, sign_in
-from tests.helpers import identity
 
 DESKTOP = {"width": 1280, "height": 800}
 NEW_PASSWORD = "plenty of words for a password"
 
 
-def officer_on_wings(*codes: str) -> str:
-    """A fresh officer of the demo prison (the demo password), posted to `codes`."""
-    username = f"post-{secrets.token_hex(4)}"
-    with unit_of_work() as db:
-        prison_id = db.scalar(select(Wing.prison_id).where(Wing.code == codes[0]))
-        db.add(User(username=username, display_name="Officer Posted Twice", role=Role.OFFICER,
-                    password_hash=hash_password(DEMO_PASSWORD), prison_id=prison_id,
-                    created_at=utc_now(), locale="en"))
-    admin = identity("admin1")
-    for code in codes:
-        with unit_of_work() as db:
-            posting_changes.add_posting(db, admin, username, NewPosting(
-                PostingScope.WING, date(2026, 1, 1), wing=code), utc_now())
-    return username
-
-
 def number_on(wing: str) -> str:
     with unit_of_work() as db:
         return db.scalar(select(Prisoner.number).join(Wing, Wing.id == Prisoner.wing_id)
-                         .where(Wing.code == wing, Prisoner.released_on.is_(None))
+                         .join(Prison, Prison.id == Wing.prison_id)
+                         .where(Prison.code == PRISON_CODE, Wing.code == wing,
+                                Prisoner.released_on.is_(None))
                          .order_by(Prisoner.number).limit(1))
 
 

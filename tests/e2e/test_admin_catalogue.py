@@ -22,8 +22,8 @@ from app.i18n.locales import ENDONYMS, Locale
 from app.models import CatalogueEdition, CatalogueVersion, Observation
 from app.services import catalogue
 from app.services.catalogue_draft_reads import WRITTEN
-from tests.e2e.capture_steps import ENGLISH, FIRST_CATEGORY, open_capture, record, \
-    tablet_entries, waiting
+from tests.e2e.capture_steps import (ENGLISH, FIRST_CATEGORY, officer_on_wings, open_capture,
+                                     own_wing_with_prisoner, record, tablet_entries, waiting)
 from tests.e2e.conftest import DEMO_PASSWORD, TABLET, expect_path, screenshot, sign_in
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -56,10 +56,13 @@ def test_a_published_draft_reaches_the_tablet_and_an_old_offline_entry_is_accept
     assert catalogue.current().version == "1"
     new_label = f"Watches staff routines closely {secrets.token_hex(3)}"
 
-    # The officer, online once, then offline: an entry saved on the tablet on version 1.
-    open_capture(page)
+    # The officer (of this journey alone: others count officer1's entries), online once, then
+    # offline: an entry saved on the tablet on version 1.
+    wing, prisoner = own_wing_with_prisoner()
+    open_capture(page, officer_on_wings(wing, name="Officer Catalogue Journey"))
     context.set_offline(True)
-    record(page, f"Asked twice when the night shift changes {secrets.token_hex(3)}.")
+    record(page, f"Asked twice when the night shift changes {secrets.token_hex(3)}.",
+           prisoner=prisoner)
     expect(waiting(page, 1)).to_be_visible()
     [entry] = tablet_entries(page)
 

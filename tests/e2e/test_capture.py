@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 
 from app.db import unit_of_work
 from app.i18n.locales import Locale
-from app.models import Prisoner, WebSession, Wing
+from app.models import Prison, Prisoner, WebSession, Wing
+from app.services.demo import PRISON_CODE
 from tests.e2e.capture_steps import (
     ENGLISH,
     FIRST_CATEGORY,
@@ -382,7 +383,8 @@ def test_an_entry_dropped_into_the_officers_outbox_is_never_sent(page: Page):
 def test_my_entries_shows_the_newest_twenty_and_older_ones_on_asking(page: Page, make_user):
     officer = make_user("officer", ("A",))
     with unit_of_work() as db:
-        prisoner = db.scalar(select(Prisoner.id).join(Wing).where(Wing.code == "A").limit(1))
+        prisoner = db.scalar(select(Prisoner.id).join(Wing).join(Prison, Prison.id == Wing.prison_id)
+                             .where(Prison.code == PRISON_CODE, Wing.code == "A").limit(1))
     now = datetime.now().astimezone()
     for hours in range(23):
         observe(prisoner, flag=False, author=officer, now=now,

@@ -19,11 +19,15 @@ from app.db import unit_of_work
 from app.i18n.locales import Locale
 from app.i18n.messages import Messages
 from app.services.screening import MIN_REASON
-from app.models import AuditEntry, Prison, Prisoner, ScreeningEvent, ScreeningItem, User, Wing
+from app.models import (AuditEntry, Posting, Prison, Prisoner, ScreeningEvent, ScreeningItem,
+                        User, Wing)
+from app.services.demo import PRISON_CODE
+from app.vocabulary import PostingScope
 from app.services.passwords import hash_password
 from tests.e2e.capture_steps import open_capture, record, waiting
 from tests.e2e.conftest import TABLET, screenshot, sign_in, speaks
 from tests.e2e.untranslated import untranslated
+from tests.helpers import POSTED_SINCE
 from tests.screening_data import flagged_item
 from tests.test_screening_views import ZONE
 
@@ -82,7 +86,9 @@ def free_wing_a_prisoner() -> Prisoner:
     with unit_of_work() as db:
         busy = select(ScreeningItem.prisoner_id).where(ScreeningItem.closed_at.is_(None))
         prisoner = db.scalars(select(Prisoner).join(Wing, Wing.id == Prisoner.wing_id)
-                              .where(Wing.code == "A", Prisoner.id.not_in(busy))
+                              .join(Prison, Prison.id == Wing.prison_id)
+                              .where(Prison.code == PRISON_CODE, Wing.code == "A",
+                                     Prisoner.id.not_in(busy))
                               .order_by(Prisoner.number.desc())).first()
         return prisoner
 
@@ -213,9 +219,12 @@ def test_a_case_of_another_prison_is_refused_and_the_attempt_audited(page: Page)
         other = Prison(code=f"P{secrets.token_hex(3)}", name="Another prison")
         db.add(other)
         db.flush()
-        db.add(User(username=username, display_name="Other screener", role="treatment",
-                    password_hash=hash_password("wingwatch-demo"), prison_id=other.id,
-                    created_at=utc_now()))
+        screener = User(username=username, display_name="Other screener", role="treatment",
+                        password_hash=hash_password("wingwatch-demo"), prison_id=other.id,
+                        created_at=utc_now())
+        db.add_all([screener, Posting(user=screener, scope=PostingScope.PRISON,
+                                      prison_id=other.id, valid_from=POSTED_SINCE,
+                                      created_at=utc_now())])
     sign_in(page, username)
     expect(page.get_by_role("heading", name="Screening queue")).to_be_visible()
     page.goto(f"/screening/{item_id}")
