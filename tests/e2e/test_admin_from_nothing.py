@@ -19,6 +19,7 @@ from tests.conftest import DATA_DIR
 from tests.e2e.capture_steps import record, stored_count, tablet_entries, waiting
 from tests.e2e.conftest import ROOT, TABLET, expect_path, screenshot, sign_in
 
+DESKTOP = {"width": 1280, "height": 800}
 ADMIN_PASSWORD = "a first administrator's passphrase"
 OFFICER_PASSWORD = "the officer's own long password"
 
@@ -77,6 +78,9 @@ def test_a_new_administrator_sets_up_a_prison_and_its_officer_records_an_entry(
     temporary = page.get_by_test_id("temporary-password")
     expect(temporary).to_be_visible()
     screenshot(page, "admin-from-nothing")
+    page.set_viewport_size(DESKTOP)
+    expect(temporary).to_be_visible()
+    screenshot(page, "admin-from-nothing")
 
     tablet = browser.new_context(viewport=TABLET, base_url=page.url.split("/admin")[0]).new_page()
     sign_in(tablet, officer, temporary.inner_text().strip())
@@ -87,8 +91,12 @@ def test_a_new_administrator_sets_up_a_prison_and_its_officer_records_an_entry(
     expect_path(tablet, "/capture")
     # Straight in, not a lock screen: the page made the offline unlock from the new password.
     expect(waiting(tablet, 0)).to_be_visible(timeout=30000)
+    tablet.context.set_offline(True)  # on the wing: saved on the tablet, sent when back online
     record(tablet, "Helped a new arrival settle in; calm all morning.", prisoner="Vuković")
+    expect(waiting(tablet, 1)).to_be_visible()
     ids = [entry["id"] for entry in tablet_entries(tablet)]
+    tablet.context.set_offline(False)
+    tablet.get_by_role("button", name="Send now").click()
     expect(waiting(tablet, 0)).to_be_visible(timeout=30000)
     assert stored_count(ids) == 1
     with unit_of_work() as db:
