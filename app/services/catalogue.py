@@ -33,6 +33,7 @@ from types import MappingProxyType
 from typing import Any, Literal, Mapping
 
 from sqlalchemy import inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.clock import prisons_today
@@ -511,15 +512,24 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _migrated() -> bool:
+    try:
+        return inspect(get_engine()).has_table("catalogue_edition")
+    except DBAPIError:  # not even reachable
+        return False
+
+
 def _read_published(before: _Known | None) -> _Known:
     files = file_catalogues()
     try:
         rows = _rows(_PUBLISHED)
-    except get_engine().dialect.loaded_dbapi.Error:  # the driver's own: a raw connection
-        if inspect(get_engine()).has_table("catalogue_edition"):
+    except (DBAPIError, get_engine().dialect.loaded_dbapi.Error):  # wrapped, or the driver's own
+        if before is not None:
+            return before  # the database is away for a moment: what was known, asked again next
+        if _migrated():
             raise
-        # A database not migrated yet (before app.cli setup) has the files only; read again
-        # at the next call rather than remember that.
+        # A database not made or not migrated yet (before app.cli setup, or a test session
+        # before its fixtures) has the files only; read again at the next call.
         return _Known((), files, MappingProxyType({v: date.min for v in files}), -math.inf)
     for version, sha, _, fingerprint in rows:
         if version in files:
