@@ -124,6 +124,9 @@ def test_filters_live_in_the_url_and_exports_are_audited(browser: Browser, base_
     page.get_by_role("combobox", name="Period", exact=True).click()
     page.get_by_role("option", name="1 year").click()
     expect(page).to_have_url(re.compile(r"wing=Y&weeks=52$"))
+    # The year is counted before the reload: a reload while it is still counting waits for it
+    # (one event at a time per tab), which on a loaded machine outlasts an expect's patience.
+    expect(page.get_by_text(re.compile(r"^52 weeks: "))).to_be_visible()
     page.reload()
     expect(page.get_by_text(re.compile(r"· Wing Y ·"))).to_be_visible()
     expect(table_row(page, "Observations per week", this_week).get_by_role("cell")
