@@ -238,7 +238,9 @@ class Observation(Base):
     corrections are addenda. Free text is stored only encrypted (app/services/fieldcrypt.py)."""
 
     __tablename__ = "observation"
-    __table_args__ = (Index("ix_observation_prisoner_occurred", "prisoner_id", "occurred_at"),)
+    __table_args__ = (Index("ix_observation_prisoner_occurred", "prisoner_id", "occurred_at"),
+                      # the retention run's first cut: made more than a period ago (0012)
+                      Index("ix_observation_occurred_at", "occurred_at", "id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # made on the device
     prisoner_id: Mapped[str] = mapped_column(ForeignKey("prisoner.id"))
@@ -270,6 +272,8 @@ class Addendum(Base):
     """A correction or addition to an observation: who, when, what. Never edited."""
 
     __tablename__ = "addendum"
+    # Ids never handed on after an erasure (SQLite AUTOINCREMENT, migration 0012).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     observation_id: Mapped[str] = mapped_column(ForeignKey("observation.id"), index=True)
@@ -277,6 +281,9 @@ class Addendum(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     text_enc: Mapped[str] = mapped_column(Text)
     locale: Mapped[str | None] = mapped_column(String(16), nullable=True)  # of the text
+    # Rectification: the fact this addendum corrects (vocabulary.CorrectedFact), its text then
+    # being the corrected reading; NULL for an ordinary addendum.
+    corrects: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class ScreeningItem(Base):
@@ -286,6 +293,7 @@ class ScreeningItem(Base):
     __table_args__ = (
         Index("uq_screening_item_open_prisoner", "prisoner_id", unique=True,
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        {"sqlite_autoincrement": True},  # ids never handed on after an erasure (0012)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -300,6 +308,7 @@ class ScreeningTrigger(Base):
     No sentence: app/services/flag_rules.sentence says it in the reader's language."""
 
     __tablename__ = "screening_trigger"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never handed on (0012)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("screening_item.id"), index=True)
@@ -341,7 +350,8 @@ class ScreeningEvent(Base):
     sign-offs and addenda. Never edited; an item's status is derived from these rows."""
 
     __tablename__ = "screening_event"
-    __table_args__ = (Index("ix_screening_event_item_at", "item_id", "at"),)
+    __table_args__ = (Index("ix_screening_event_item_at", "item_id", "at"),
+                      {"sqlite_autoincrement": True})  # ids never handed on (0012)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("screening_item.id"))
@@ -404,8 +414,8 @@ class TrendDecision(Base):
     __table_args__ = (Index("ix_trend_decision_prison_at", "prison_id", "decided_at", "wing_id",
                             "outcome", "hours_to_first"),)
 
-    event_id: Mapped[int] = mapped_column(ForeignKey("screening_event.id"), primary_key=True,
-                                          autoincrement=False)
+    # No foreign key (migration 0012): the count outlives an erased screening record.
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"))
     wing_id: Mapped[str] = mapped_column(ForeignKey("wing.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -490,4 +500,146 @@ class CatalogueEdition(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
-# --- audit viewer and keys (issue 11 item 7): migration 0012 ----------------------------------
+# --- data protection (issue 12): migration 0012 -----------------------------------------------
+# Codes and dates, never an English sentence; a person's free text only encrypted (*_enc).
+
+
+class ErasedRecord(Base):
+    """The tombstone a retention rule (or a review decision) leaves: which record of which
+    class, its dates and the rule, never its content. An anonymised observation keeps here what
+    the trends count (prison, wing, week, kind, concern, categories, indicators, flag) so that a
+    recount keeps it; an erased one keeps none of that. The record's own row is gone.
+
+    `record_id` is also what a tablet resending an erased entry is answered from: the entry
+    was received once, and is never stored again."""
+
+    __tablename__ = "erased_record"
+    __table_args__ = (UniqueConstraint("record_class", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_class: Mapped[str] = mapped_column(String(40))  # vocabulary.RecordClass
+    record_id: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(12))  # vocabulary.RetentionAction (not review)
+    rule_id: Mapped[str] = mapped_column(String(64))  # a schedule rule, or "review:<entry id>"
+    reference_on: Mapped[date] = mapped_column(Date)  # the date the period was counted from
+    happened_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("retention_run.id"), nullable=True)
+    # Anonymised observations only: what the trends count.
+    prison_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    wing_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    week: Mapped[date | None] = mapped_column(Date, nullable=True)
+    concern: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    concern_observation: Mapped[bool | None] = mapped_column(nullable=True)
+    indicators: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    catalogue_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    flagged: Mapped[bool | None] = mapped_column(nullable=True)
+
+
+class RetentionRun(Base):
+    """One retention run (the daily job, `app.cli retention run`, or its dry run): when, and
+    how many records each rule erased, anonymised or put up for review (`summary`)."""
+
+    __tablename__ = "retention_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    trigger: Mapped[str] = mapped_column(String(12))  # "job" or "cli"
+    dry_run: Mapped[bool] = mapped_column(default=False)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)  # rule id -> action -> count
+
+
+class JobLock(Base):
+    """Who runs a once-a-day job now, and until when: several workers (and nodes) start the job,
+    one takes the row (app/services/retention_job.py)."""
+
+    __tablename__ = "job_lock"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_day: Mapped[date | None] = mapped_column(Date, nullable=True)  # the last day it ran
+
+
+class ReviewEntry(Base):
+    """A record whose review date has come, in the review list of its prison's treatment
+    staff (or, for the logs, the data-protection officer's), until someone decides."""
+
+    __tablename__ = "review_entry"
+    __table_args__ = (Index("ix_review_entry_open", "prison_id", "decided_at", "due_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_class: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(64))  # an audit-log month is "YYYY-MM"
+    prison_id: Mapped[str | None] = mapped_column(ForeignKey("prison.id"), nullable=True)
+    prisoner_id: Mapped[str | None] = mapped_column(ForeignKey("prisoner.id"), nullable=True)
+    rule_id: Mapped[str] = mapped_column(String(64))
+    due_on: Mapped[date] = mapped_column(Date)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decision: Mapped[str | None] = mapped_column(String(12), nullable=True)  # ReviewDecision
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    extended_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    reason_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)  # of the reason
+
+
+class LegalHold(Base):
+    """A record kept as evidence (court, complaint, investigation): the retention run skips it
+    until the end date or its release. Never deleted; a release sets released_at."""
+
+    __tablename__ = "legal_hold"
+    __table_args__ = (Index("ix_legal_hold_subject", "subject", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(12))  # vocabulary.HoldSubject
+    subject_id: Mapped[str] = mapped_column(String(64))  # an observation id or an item id
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"))
+    prisoner_id: Mapped[str] = mapped_column(ForeignKey("prisoner.id"), index=True)
+    reason_enc: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    until: Mapped[date] = mapped_column(Date)  # inclusive, the prisons' day
+    placed_by: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    released_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Restriction(Base):
+    """A prisoner's records restricted (LED Art. 16(3)): out of the queue, the ordinary case
+    view and the trends, readable only by opening them with a reason. Never deleted; lifting
+    sets lifted_at."""
+
+    __tablename__ = "restriction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    prisoner_id: Mapped[str] = mapped_column(ForeignKey("prisoner.id"), index=True)
+    prison_id: Mapped[str] = mapped_column(ForeignKey("prison.id"))
+    ground: Mapped[str] = mapped_column(String(24))  # vocabulary.RestrictionGround
+    reason_enc: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    placed_by: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lifted_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Why it was lifted (restriction and rectification part): encrypted, with its language.
+    lift_reason_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lift_locale: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class RestrictionOpening(Base):
+    """A restricted record opened by treatment staff with a reason (also an audit row): who,
+    when, which screening item, why (encrypted). The case page shows the content while an
+    opening of this person's is fresh (app/services/restrictions.OPEN_FOR). `item_id` has no
+    foreign key, so an opening never keeps a screening record from its erasure."""
+
+    __tablename__ = "restriction_opening"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    restriction_id: Mapped[int] = mapped_column(ForeignKey("restriction.id"), index=True)
+    item_id: Mapped[int] = mapped_column(Integer)
+    opened_by: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason_enc: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)

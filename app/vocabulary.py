@@ -26,6 +26,10 @@ class Role(StrEnum):
     ADMIN = "admin"
     # A prison management system's account: it may replace a prison's roster, nothing else.
     ROSTER_SERVICE = "roster_service"
+    # The data-protection officer: the retention schedule, restrictions and subject-access
+    # reports (issue 12). A role of its own, not an admin right: an administrator never reads
+    # observation content, and an access report is nothing but content.
+    DATA_PROTECTION = "data_protection"
 
 
 class PostingScope(StrEnum):
@@ -106,6 +110,66 @@ class SupportKind(StrEnum):
     SAFEGUARDING = "safeguarding"
     SOCIAL_WELFARE = "social_welfare"
     OTHER = "other"
+
+
+# --- data protection (issue 12) ---------------------------------------------------------------
+
+
+class RecordClass(StrEnum):
+    """What the retention schedule sets time limits for (app/retention/schedule.json)."""
+
+    OBSERVATION_NOT_ESCALATED = "observation_not_escalated"  # never on a screening item
+    OBSERVATION_NO_FURTHER_ACTION = "observation_no_further_action"  # item closed, no action
+    OBSERVATION_REFERRAL = "observation_referral"  # item closed with a referral
+    SCREENING_DECISION = "screening_decision"  # a closed item with its events and triggers
+    AUDIT_LOG = "audit_log"
+    SIGN_IN_LOG = "sign_in_log"
+    TABLET_RECEIPT = "tablet_receipt"  # kept on the tablet only (assets/island/outbox.js)
+
+
+class RetentionReference(StrEnum):
+    """The date a retention period is counted from."""
+
+    HAPPENED = "happened"  # when the observation was made, the log line written
+    ITEM_CLOSED = "item_closed"  # when the screening item it belongs to closed
+    RELEASED = "released"  # the prisoner's release date (rules on it apply once there is one)
+    SENT = "sent"  # when the tablet's entry reached the server
+
+
+class RetentionAction(StrEnum):
+    ERASE = "erase"  # personal data gone; a tombstone keeps class, dates and rule
+    ANONYMISE = "anonymise"  # what the trends count stays, the person goes
+    REVIEW = "review"  # a person decides: into the review list
+
+
+class ReviewDecision(StrEnum):
+    EXTEND = "extend"  # keep until a new date, with a reason
+    ANONYMISE = "anonymise"
+    ERASE = "erase"
+
+
+class HoldSubject(StrEnum):
+    """What a legal hold keeps from the retention run."""
+
+    OBSERVATION = "observation"
+    ITEM = "item"  # a screening item with its observations
+
+
+class RestrictionGround(StrEnum):
+    """Why a prisoner's records are restricted (LED Art. 16(3))."""
+
+    ACCURACY_CONTESTED = "accuracy_contested"
+    EVIDENCE_ONLY = "evidence_only"
+
+
+class CorrectedFact(StrEnum):
+    """The fact of an observation an addendum corrects (rectification stays append-only)."""
+
+    OCCURRED_AT = "occurred_at"
+    LOCATION = "location"
+    SOURCE = "source"
+    FACTS = "facts"
+    ASSESSMENT = "assessment"
 
 
 Code = TypeVar("Code", bound=StrEnum)

@@ -14,6 +14,7 @@ from app.pages import screening_case as screening_case_page
 from app.services import screening
 from app.vocabulary import ConcernLevel, EventKind, ItemState, ObservationStatus, Outcome, Role
 from app.vocabulary import IndicatorKind, PostingScope, Source, SupportKind
+from app.vocabulary import RetentionAction, RetentionReference
 from components import screening as screening_components
 from tests.helpers import api_client
 
@@ -30,6 +31,8 @@ TABLES = [
     (labels.OBSERVATION_STATUS_LABELS, ObservationStatus),
     (labels.POSTING_SCOPE_LABELS, PostingScope),
     (labels.INDICATOR_KIND_LABELS, IndicatorKind),
+    (labels.RETENTION_REFERENCE_LABELS, RetentionReference),
+    (labels.RETENTION_ACTION_LABELS, RetentionAction),
     (screening_components.STATUS_COLOURS, ItemState),
     (screening_case_page.OUTCOME_HINTS, Outcome),
 ]

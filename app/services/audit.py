@@ -53,6 +53,11 @@ class Action(StrEnum):
     SIGN_OUT = "sign_out"
     SIGN_IN_FAILED = "sign_in_failed"
     ADMIN_CHANGE = "admin_change"
+    # Data protection (issue 12).
+    DISCLOSE = "disclose"  # a subject-access report produced
+    HOLD = "hold"  # a legal hold placed or released
+    RESTRICT = "restrict"  # a restriction placed or lifted, a restricted record opened
+    REVIEW = "review"  # a review decision: extend, anonymise or erase now
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ ACTION_LABELS: Final[dict[Action, str]] = {
     Action.SIGN_OUT: N_("Sign-out"),
     Action.SIGN_IN_FAILED: N_("Failed sign-in"),
     Action.ADMIN_CHANGE: N_("Administrative change"),
+    Action.DISCLOSE: N_("Disclosure"),
+    Action.HOLD: N_("Legal hold"),
+    Action.RESTRICT: N_("Restriction"),
+    Action.REVIEW: N_("Retention review"),
 }
 KEY_LABELS: Final[dict[KeyKind, str]] = {
     KeyKind.TOKEN: N_("Token signing key"),
