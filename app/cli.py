@@ -1,5 +1,5 @@
 """Operator commands: `python -m app.cli setup | create-admin | rotate-token-key | verify-audit |
-rotate-data-key | remove-data-key | rotate-sealing-key`."""
+rotate-data-key | remove-data-key | rotate-sealing-key | rebuild-trends | retention run`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlalchemy import select
 from app import migrate, runtime
 from app.clock import utc_now
 from app.db import unit_of_work
+from app.i18n.locales import Locale
+from app.i18n.messages import Messages
 from app.models import User
 from app.services import (
     audit,
@@ -20,11 +22,14 @@ from app.services import (
     demo_activity,
     fieldcrypt,
     keyring,
+    retention_schedule,
     sealing,
     trends,
 )
+from app.services import retention_run as retention_runs
 from app.services.passwords import hash_password, password_problem
 from app.settings import Settings, get_settings
+from app.views.retention import printout
 from app.vocabulary import Role
 
 
@@ -42,6 +47,11 @@ def setup(args: argparse.Namespace) -> int:
         with unit_of_work() as db:
             catalogue.register_versions(db, catalogue.catalogues(), utc_now())
     except catalogue.CatalogueError as error:
+        print(f"Refusing to start: {error}", file=sys.stderr)
+        return 2
+    try:
+        retention_schedule.load()  # a deployment's own schedule (WINGWATCH_RETENTION_SCHEDULE)
+    except retention_schedule.ScheduleError as error:
         print(f"Refusing to start: {error}", file=sys.stderr)
         return 2
     with unit_of_work() as db:
@@ -171,6 +181,22 @@ def rotate_sealing_key(_: argparse.Namespace) -> int:
     return 0
 
 
+def retention_run(args: argparse.Namespace) -> int:
+    """Erase, anonymise or put up for review what the retention schedule says is due today."""
+    try:
+        schedule = retention_schedule.load()
+    except retention_schedule.ScheduleError as error:
+        print(f"Refusing to run: {error}", file=sys.stderr)
+        return 2
+    settings = get_settings()
+    result = retention_runs.run(runtime.transaction, schedule, now=utc_now(), trigger="cli",
+                      dry_run=args.dry_run, zone=settings.zone)
+    words = Messages(Locale.EN, settings.zone)
+    print("\n".join(printout(schedule, result.summary, words, day=words.day(result.day),
+                              run_id=result.run_id)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.cli")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -196,6 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("rebuild-trends", help=rebuild_trends.__doc__
                         ).set_defaults(run=rebuild_trends)
     commands.add_parser("verify-audit", help=verify_audit.__doc__).set_defaults(run=verify_audit)
+    retention = commands.add_parser("retention", help="the retention schedule"
+                                    ).add_subparsers(dest="retention_command", required=True)
+    run_now = retention.add_parser("run", help=retention_run.__doc__)
+    run_now.add_argument("--dry-run", action="store_true",
+                         help="list what would be erased, anonymised or put up for review, "
+                              "and change nothing")
+    run_now.set_defaults(run=retention_run)
     args = parser.parse_args(argv)
     return args.run(args)
 

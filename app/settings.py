@@ -77,6 +77,11 @@ class Settings:
     catalogue_grace_days: int
     timezone: str
     pseudo_locale: bool
+    # A deployment's own retention schedule (a JSON like app/retention/schedule.json); None:
+    # the default one. Checked at start (app/services/retention_schedule.load).
+    retention_schedule: Path | None = None
+    # Whether each server process starts the daily retention run (app/services/retention_job).
+    retention_job: bool = True
 
     @property
     def zone(self) -> ZoneInfo:
@@ -136,4 +141,7 @@ def get_settings() -> Settings:
         timezone=os.environ.get("WINGWATCH_TIMEZONE", "Europe/Belgrade"),
         # The pseudo-locale en-XA among the language choices: for the tests, never in service.
         pseudo_locale=_flag("WINGWATCH_PSEUDO_LOCALE", False),
+        retention_schedule=Path(os.environ["WINGWATCH_RETENTION_SCHEDULE"]).expanduser()
+        if os.environ.get("WINGWATCH_RETENTION_SCHEDULE", "").strip() else None,
+        retention_job=_flag("WINGWATCH_RETENTION_JOB", True),
     )

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from app.i18n.locales import Locale
 from app.i18n.messages import N_
 from app.models import Addendum, Observation, Prisoner, ScreeningItem, ScreeningTrigger
-from app.services import audit, flag_rules, trends
+from app.services import audit, erasure, flag_rules, trends
 from app.services.accounts import Identity
 from app.services.catalogue import Catalogue, standing
 from app.services.fieldcrypt import FieldCipher
 from app.services.organisation_reads import own_location_codes
-from app.vocabulary import ConcernLevel, IndicatorKind, Source
+from app.vocabulary import ConcernLevel, CorrectedFact, IndicatorKind, Source
 
 CLOCK_SKEW = timedelta(minutes=5)  # a tablet's clock may run a little ahead
 Status = Literal["created", "duplicate", "conflict", "rejected"]
@@ -98,6 +98,8 @@ def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now
     stored = {obs_id: (payload_hash, author_id) for obs_id, payload_hash, author_id in db.execute(
         select(Observation.id, Observation.payload_hash, Observation.author_id)
         .where(Observation.id.in_([i.id for i in candidates])))}
+    # A tombstone's id: the entry was received once and erased since (issue 12).
+    erased = erasure.erased_observation_ids(db, (i.id for i in candidates if i.id not in stored))
     prisoners = {p.id: p for p in db.scalars(select(Prisoner).where(
         Prisoner.id.in_({i.observation.prisoner_id for i in candidates})))}
     # The standard codes, and the author's prison's own (retired ones too: made offline before).
@@ -110,6 +112,8 @@ def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now
             results.append(ItemResult(item.id, "rejected", item.error))
         elif item.id in stored:
             results.append(_repeat(item, stored[item.id], author))
+        elif item.id in erased:  # received once, erased since: never stored again
+            results.append(ItemResult(item.id, "duplicate"))
         elif error := _problem(item.observation, author, prisoners, ctx, now):
             results.append(ItemResult(item.id, "rejected", error))
         else:
@@ -120,9 +124,11 @@ def ingest(db: Session, author: Identity, device_id: str, items: list[Item], now
         db.execute(insert(Observation), rows)
         _audit_created(db, rows, author, now)
         raised = _apply_flag_rules(db, rows, ctx, now)
+        # A restricted prisoner's are not counted until the restriction is lifted.
+        withheld = trends.withheld_prisoners(db, (row["prisoner_id"] for row in rows))
         trends.count_observations(db, (
             trends.counted(row, ctx.catalogues[row["catalogue_version"]], row["id"] in raised)
-            for row in rows), ctx.zone)
+            for row in rows if row["prisoner_id"] not in withheld), ctx.zone)
     return results
 
 
@@ -323,15 +329,23 @@ def _queue(db: Session, firings: dict[str, list[flag_rules.Firing]], prisons: di
     ])
 
 
+# The audit purpose of an addendum that corrects a named fact (rectification, issue 12).
+FACT_CORRECTED = "fact corrected"
+
+
 def add_addendum(db: Session, author: Identity, observation_id: str, text: str, now: datetime,
-                 cipher: FieldCipher, locale: Locale | None = None) -> int | None:
-    """A correction to one's own observation: a new row with author and time, never an edit.
-    None when there is no such observation of this author (which also hides whose it is)."""
+                 cipher: FieldCipher, locale: Locale | None = None,
+                 corrects: CorrectedFact | None = None) -> int | None:
+    """A correction to one's own observation: a new row with author and time, never an edit;
+    with `corrects`, the text is the corrected reading of that fact (app/services/
+    corrections.py reads them). None when there is no such observation of this author (which
+    also hides whose it is)."""
     owner = db.scalar(select(Observation.author_id).where(Observation.id == observation_id))
     if owner != author.user_id:
         return None
     addendum = Addendum(observation_id=observation_id, author_id=author.user_id,
-                        created_at=now, text_enc="", locale=locale.value if locale else None)
+                        created_at=now, text_enc="", locale=locale.value if locale else None,
+                        corrects=CorrectedFact(corrects).value if corrects else None)
     db.add(addendum)
     db.flush()  # the row id is part of the encryption's associated data
     addendum.text_enc = cipher.encrypt(text, table=Addendum.__tablename__, column="text",
@@ -339,5 +353,6 @@ def add_addendum(db: Session, author: Identity, observation_id: str, text: str, 
     prisoner = db.scalar(select(Observation.prisoner_id).where(Observation.id == observation_id))
     audit.append(db, at=now, action=audit.Action.CREATE, actor_id=author.user_id,
                  prisoner_id=prisoner, record_id=f"addendum:{addendum.id}",
-                 purpose="correction to an observation", detail=f"observation {observation_id}")
+                 purpose=FACT_CORRECTED if corrects else "correction to an observation",
+                 detail=f"observation {observation_id}")
     return addendum.id
