@@ -11,13 +11,14 @@ from datetime import date
 
 import reflex as rx
 
-from app.clock import utc_now
+from app.clock import prisons_today, utc_now
 from app.i18n.messages import Messages
 from app.runtime import transaction
-from app.services import catalogue, tablet_reads, trend_report, trends
+from app.services import catalogue, review_reads, tablet_reads, trend_report, trends
 from app.services.accounts import Identity
 from app.services.trend_report import Place
 from app.views.suppression import Figures
+from app.views.review import overdue_notice
 from app.views.tablets import TabletNotice, tablet_notice
 from app.views.trends import (
     THIS_WEEK,
@@ -50,6 +51,7 @@ class TrendsState(rx.State):
     end: str = ""
     notice: str = ""  # says an export was logged
     tablets: TabletNotice = TabletNotice()  # "N tablets need attention", no names
+    review_overdue: str = ""  # "N records ... past their review date", a count only
 
     @rx.event
     async def load(self):
@@ -61,6 +63,7 @@ class TrendsState(rx.State):
         filters, places, self.view = _build(who, self._query(), Figures(words))
         self.notice = ""
         self.tablets = _tablet_notice(who, places, words)
+        self.review_overdue = _review_notice(places, words)
         self.prisons = [list(p) for p in sorted({(p.prison_code, p.prison_name)
                                                  for p in places})]
         self.wings = [[p.wing_code, words.t("Wing {wing}", wing=p.wing_code)]
@@ -148,6 +151,14 @@ def _tablet_notice(who: Identity, places: list[Place], words: Messages) -> Table
         summary = tablet_reads.needing_attention(db, who, {p.prison_id for p in places},
                                                  utc_now())
     return tablet_notice(summary, words)
+
+
+def _review_notice(places: list[Place], words: Messages) -> str:
+    """How many review entries of these prisons are past their date undecided (issue 12)."""
+    with transaction() as db:
+        count = review_reads.overdue_count(db, {p.prison_id for p in places},
+                                           prisons_today(utc_now()))
+    return overdue_notice(words, count)
 
 
 def _this_week() -> date:

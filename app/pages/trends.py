@@ -11,6 +11,7 @@ from app.views.trends import PERIODS, THIS_WEEK
 from components import trends as ui
 from components.controls import labelled_select
 from components.layout import TOUCH
+from components.review import overdue_notice
 from components.tablets import attention_notice
 from components.words import t
 from state import trends as trends_state
@@ -99,6 +100,7 @@ def page() -> rx.Component:
             rx.text(S.view.scope, size="3", weight="medium"),
             rx.text(S.view.period, size="2", color=rx.color("gray", 11)),
             attention_notice(S.tablets),
+            overdue_notice(S.review_overdue),
             _filters(),
             _actions(),
             rx.callout(S.view.note, icon="shield-check", size="1", width="100%"),

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Addendum, Observation, ScreeningEvent
+from app.models import Addendum, LegalHold, Observation, ReviewEntry, ScreeningEvent
 from app.settings import get_settings
 
 VERSION = "v1"
@@ -43,6 +43,9 @@ ENCRYPTED_COLUMNS = [
     (Observation, Observation.flag_reason_enc, Observation.id),
     (Addendum, Addendum.text_enc, Addendum.id),
     (ScreeningEvent, ScreeningEvent.text_enc, ScreeningEvent.id),
+    # issue 12 -- review list and legal holds: the reasons
+    (ReviewEntry, ReviewEntry.reason_enc, ReviewEntry.id),
+    (LegalHold, LegalHold.reason_enc, LegalHold.id),
 ]
 
 
