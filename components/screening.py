@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.views.corrections import BESIDE_ASSESSMENT, BESIDE_FACTS, BESIDE_PARTICULARS
 from app.views.screening import AddendumLine, HistoryLine, ObservationCard, QueueRowView
 from app.vocabulary import IndicatorKind, ItemState
+from components import corrections
 from components.words import t
 
 STATUS_COLOURS: dict[ItemState, str] = {
@@ -151,10 +153,13 @@ def observation_card(obs: ObservationCard) -> rx.Component:
                 label, variant="outline", size="2", white_space="normal", text_align="left")),
                     gap="6px", wrap="wrap"),
             _section(t("Facts — what was seen or heard"), obs.facts, "gray", obs.lang),
+            corrections.notes(obs.corrections, BESIDE_FACTS),
             rx.cond(obs.assessment != "",
                     _section(t("Officer's assessment (opinion)"), obs.assessment, "blue",
                              obs.lang)),
+            corrections.notes(obs.corrections, BESIDE_ASSESSMENT),
             rx.text(obs.source, size="2", color=rx.color("gray", 11)),
+            corrections.notes(obs.corrections, BESIDE_PARTICULARS),
             rx.cond(obs.flag_reason != "",
                     rx.text(t("Officer's reason for flagging"), ": ",
                             rx.el.span(obs.flag_reason, lang=obs.lang), size="2")),

@@ -10,8 +10,12 @@ from sqlalchemy.orm import Session
 from app.clock import utc_now
 from app.i18n.messages import Messages, N_
 from app.runtime import transaction
-from app.services import screening
+from app.services import corrections, restrictions, screening
 from app.services.accounts import Identity
+from app.views import corrections as correction_views
+from app.views import restrictions as restriction_views
+from app.views.corrections import CorrectionTarget
+from app.views.restrictions import RestrictionBanner
 from app.views.screening import (
     OUTCOME_LABELS,
     CaseView,
@@ -50,6 +54,15 @@ class ScreeningCaseState(rx.State):
     review_choices: list[list[str]] = []  # [ISO date, its words]
     take_over_hint: str = ""
     reason_hint: str = ""
+    # Restriction of processing and rectification (issue 12): the banner; `withheld` while the
+    # record is restricted and not opened (then `case` holds only who the prisoner is); what
+    # an addendum may correct.
+    restriction: RestrictionBanner = RestrictionBanner()
+    withheld: bool = False
+    asking_open: bool = False
+    open_hint: str = ""
+    correction_targets: list[CorrectionTarget] = []
+    _opening: int = 0  # this visit's opening of the restricted record, never the browser's
 
     def _item_id(self) -> int | None:
         return item_number(self.router.url.path.rstrip("/").removeprefix(PREFIX))
@@ -59,7 +72,9 @@ class ScreeningCaseState(rx.State):
         """on_load: the case, once the frame has checked the role. Every read is audited."""
         self.loaded = self.refused = False
         self.missing = self.message = self.notice = self.outcome = ""
-        self.taking_over = False
+        self.taking_over = self.asking_open = False
+        self._opening = 0  # a restricted record is opened again on each visit
+        self.restriction, self.withheld, self.correction_targets = RestrictionBanner(), False, []
         who = current_identity(self.router.headers.cookie)
         if who is not None:
             self._read(who, await messages(self))
@@ -72,7 +87,8 @@ class ScreeningCaseState(rx.State):
         now = utc_now()
         try:
             with transaction() as db:
-                case = screening.case(db, who, item_id, now, cipher())
+                case = screening.case(db, who, item_id, now, cipher(),
+                                      opening=self._opening or None)
         except screening.NotAllowed as error:
             log_refusal(who, item_id, error)
             self.case, self.refused = CaseView(), True
@@ -80,8 +96,17 @@ class ScreeningCaseState(rx.State):
         except screening.ScreeningError as error:
             self.missing = refusal(words, error)
             return
+        self.withheld = case.withheld
+        self.restriction = restriction_views.banner(case.restriction, words,
+                                                    opened=bool(self._opening)
+                                                    and not case.withheld)
+        if case.withheld:
+            self.case, self.correction_targets = restriction_views.withheld_case(case, words), []
+            self.open_hint, self.loaded = restriction_views.open_hint(words), True
+            return
         self.case = case_view(case, who.user_id, location_labels(who.prison_id, words), words,
                               now)
+        self.correction_targets = correction_views.targets(words, self.case.timeline)
         self.review_choices = review_choices(words, now)
         self.take_over_hint, self.reason_hint = take_over_hint(words), reason_hint(words)
         self.loaded = True
@@ -154,5 +179,42 @@ class ScreeningCaseState(rx.State):
 
     @rx.event
     async def add_addendum(self, form_data: dict):
-        await self._act_on_text(screening.add_addendum, form_text(form_data, "text"),
-                                N_("Addendum added."))
+        """A note on the screening record or, when the form names a fact of an observation,
+        its corrected reading (rectification: the original stays)."""
+        text = form_text(form_data, "text")
+        target = correction_views.parse_target(form_text(form_data, "corrects"))
+        if target is None:
+            await self._act_on_text(screening.add_addendum, text, N_("Addendum added."))
+            return
+        fact, observation_id = target
+        await self._act(lambda db, who, item, words: corrections.correct(
+            db, who, item, observation_id, fact, text, utc_now(), cipher(), words.locale),
+            N_("Correction added; the original reading stays beside it."))
+
+    @rx.event
+    def ask_open(self):
+        self.asking_open, self.message, self.notice = True, "", ""
+
+    @rx.event
+    def cancel_open(self):
+        self.asking_open, self.message = False, ""
+
+    @rx.event
+    async def open_restricted(self, form_data: dict):
+        """Open the restricted record with a reason (recorded and audited); then the case shows
+        as usual on this visit, the banner still there."""
+        who = current_identity(self.router.headers.cookie)
+        item_id = self._item_id()
+        if who is None or item_id is None:
+            return
+        words = await messages(self)
+        reason = form_text(form_data, "reason")
+        try:
+            with transaction() as db:
+                opening = restrictions.open_record(db, who, item_id, reason, utc_now(),
+                                                   cipher(), words.locale)
+        except restrictions.RestrictionError as error:
+            self.message = restriction_views.refusal(words, error)
+            return
+        self._opening, self.asking_open, self.message = opening, False, ""
+        self._read(who, words)

@@ -10,6 +10,7 @@ from app.clock import utc_now
 from app.runtime import transaction
 from app.services import screening
 from app.services.accounts import Identity
+from app.views.restrictions import queue_note
 from app.views.screening import QueueFilters, QueueRowView, queue_row, take_over_hint
 from state.forms import form_text
 from state.identity import current_identity
@@ -33,6 +34,7 @@ class ScreeningQueueState(rx.State):
     take_over_name: str = ""
     take_over_error: str = ""
     shown: str = ""  # "3 shown of 12 open."
+    restricted_note: str = ""  # how many are not shown because restricted (issue 12), or ""
     take_over_hint: str = ""
 
     @rx.event
@@ -56,6 +58,7 @@ class ScreeningQueueState(rx.State):
         self.shown = words.tn("{shown} shown of {count} open.", "{shown} shown of {count} open.",
                               found.total, shown=words.number(len(found.rows)))
         self.take_over_hint = take_over_hint(words)
+        self.restricted_note = queue_note(words, found.restricted)
 
     def _show(self, **changes):
         """Filters live in the URL, so a reload or a shared link shows the same list."""

@@ -72,10 +72,12 @@ def test_bootstrap_gives_the_officer_their_wings_roster_catalogue_and_public_key
     data = bootstrap("officer1")
     assert data["user"]["wings"] == ["A"] and len(data["roster"]) == 20
     assert {entry["wing"] for entry in data["roster"]} == {"A"}
-    assert set(data["roster"][0]) == {"id", "name", "number", "wing"}
+    assert set(data["roster"][0]) == {"id", "name", "number", "wing", "restricted"}
     assert len(data["catalogue"]["categories"]) == 11 and data["locations"]
     key = data["sealing_key"]
     assert key["kty"] == "RSA" and key["kid"] and "d" not in key and "p" not in key
+    # How long the tablet keeps receipts and cached data: the retention schedule's period.
+    assert data["retention"] == {"receipt_days": 7}
 
 
 def test_a_retry_is_a_duplicate_and_a_changed_payload_a_conflict_with_one_row():

@@ -25,6 +25,7 @@ from app.api.schemas import (
     MyObservations,
     RosterEntry,
     SyncRequest,
+    TabletRetention,
     SyncResponse,
     error_responses,
     has_words,
@@ -40,7 +41,15 @@ from app.models import (
     ScreeningTrigger,
     Wing,
 )
-from app.services import audit, catalogue, observations, organisation_reads, tablets
+from app.services import (
+    audit,
+    catalogue,
+    observations,
+    organisation_reads,
+    restrictions,
+    retention_schedule,
+    tablets,
+)
 from app.services.roster import still_held
 from app.vocabulary import EventKind, ObservationStatus
 
@@ -67,6 +76,7 @@ def bootstrap(caller: CurrentUser) -> Bootstrap:
             .where(Prisoner.wing_id.in_(caller.wing_ids), still_held(prisons_today()))
             .order_by(Prisoner.family_name, Prisoner.given_name)).all()
         wings = db.scalars(select(Wing.code).where(Wing.id.in_(caller.wing_ids))).all()
+        restricted = restrictions.restrictions_of(db, (row[0] for row in roster)).keys()
         words = speaking(caller.locale)
         # The officer's prison's list, in its order and in the officer's words.
         locations = [{"code": place.code, "label": place.label}
@@ -75,12 +85,15 @@ def bootstrap(caller: CurrentUser) -> Bootstrap:
         user=BootstrapUser(id=caller.user_id, username=caller.username,
                            display_name=caller.display_name, role=caller.role,
                            locale=caller.locale, wings=sorted(wings)),
-        roster=[RosterEntry(id=pid, name=f"{given} {family}", number=number, wing=wing)
+        roster=[RosterEntry(id=pid, name=f"{given} {family}", number=number, wing=wing,
+                            restricted=pid in restricted)
                 for pid, given, family, number, wing in roster],
         # In the officer's language: the tablet shows them offline as it got them.
         catalogue=catalogue.current().to_public_dict(caller.locale.value),
         locations=locations,
         sealing_key=sealing_ring().public_jwk(),
+        retention=TabletRetention(
+            receipt_days=retention_schedule.tablet_receipt_days(retention_schedule.load())),
     )
 
 
@@ -114,12 +127,14 @@ def sync(body: SyncRequest, caller: Officer) -> SyncResponse:
              status_code=201, responses={404: {"model": ErrorBody}})
 def add_addendum(observation_id: ObservationId, body: AddendumRequest, caller: Officer
                  ) -> AddendumCreated:
-    """Correct or add to one's own observation. The observation itself never changes."""
+    """Correct or add to one's own observation; `corrects` names the fact the text corrects.
+    The observation itself never changes."""
     if not has_words(body.text):
         raise errors.ApiError(422, "invalid_request", N_("text: write the correction."))
     with transaction() as db:
         addendum_id = observations.add_addendum(db, caller, observation_id, body.text,
-                                                utc_now(), ingest_context().cipher, body.locale)
+                                                utc_now(), ingest_context().cipher, body.locale,
+                                                body.corrects)
     if addendum_id is None:
         raise errors.ApiError(404, "not_found", N_("No observation of yours has this id."))
     return AddendumCreated(id=addendum_id, observation_id=observation_id)

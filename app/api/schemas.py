@@ -21,7 +21,7 @@ from pydantic import (
 
 from app.i18n.locales import Locale
 from app.i18n.messages import N_
-from app.vocabulary import ConcernLevel, ObservationStatus, Role, Source
+from app.vocabulary import ConcernLevel, CorrectedFact, ObservationStatus, Role, Source
 
 
 class Strict(BaseModel):
@@ -198,6 +198,8 @@ class RosterEntry(Strict):
     name: str
     number: str
     wing: str
+    # The prisoner's records are restricted (LED Art. 16(3)): the tablet shows it beside them.
+    restricted: bool = False
 
 
 class BootstrapUser(Strict):
@@ -209,12 +211,20 @@ class BootstrapUser(Strict):
     wings: list[str]
 
 
+class TabletRetention(Strict):
+    """How long the tablet keeps a receipt, a problem and an officer's cached data: the
+    retention schedule's period for tablet receipts (assets/island/outbox.js prune)."""
+
+    receipt_days: int
+
+
 class Bootstrap(Strict):
     user: BootstrapUser
     roster: list[RosterEntry]
     catalogue: dict[str, Any]
     locations: list[dict[str, str]]
     sealing_key: dict[str, Any]
+    retention: TabletRetention
 
 
 class MyObservation(Strict):
@@ -236,6 +246,9 @@ class MyObservations(Strict):
 class AddendumRequest(Strict):
     text: Annotated[Words, Field(min_length=1, max_length=2000), Plain]
     locale: Locale | None = None  # the language it is written in; absent from older clients
+    # Rectification: the fact of the observation this corrects, the text being its corrected
+    # reading; absent for a note.
+    corrects: CorrectedFact | None = None
 
 
 class AddendumCreated(Strict):

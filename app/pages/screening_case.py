@@ -6,12 +6,17 @@ import reflex as rx
 
 from app.pages.frame import signed_in_frame
 from app.i18n.messages import N_
+from app.services.restrictions import MIN_REASON as MIN_OPEN_REASON
 from app.services.screening import MIN_TAKE_OVER_REASON
 from app.views.screening import OUTCOME_LABELS, SUPPORT_LABELS
 from app.vocabulary import ItemState, Outcome
+from components import corrections as correction_ui
+from components.legal_holds import hold_panel
 from components import layout
+from components import restrictions as restriction_ui
 from components import screening as ui
 from components.words import t
+from state.legal_holds import CaseHoldState
 from state.screening_case import ScreeningCaseState as S
 
 ROUTE = "/screening/[item_id]"
@@ -147,6 +152,8 @@ def _addendum_form() -> rx.Component:
                         html_for="addendum-text", font_weight="500"),
             rx.text_area(id="addendum-text", name="text", rows="3", size="3", width="100%",
                          max_length=2000),
+            rx.cond(S.correction_targets.length() > 0,
+                    correction_ui.target_select(S.correction_targets)),
             rx.button(t("Add addendum"), type="submit", size="3", variant="soft"),
             spacing="2", width="100%",
         ),
@@ -158,6 +165,7 @@ def _side() -> rx.Component:
     case = S.case
     return rx.vstack(
         _actions(),
+        hold_panel(CaseHoldState),  # issue 12: legal holds (components/legal_holds.py)
         rx.card(rx.vstack(rx.heading(t("Why this was flagged"), size="4", as_="h2"),
                           rx.unordered_list(rx.foreach(case.why, rx.list_item),
                                             margin_left="1.2em"),
@@ -184,9 +192,19 @@ def _timeline() -> rx.Component:
     )
 
 
+def _withheld() -> rx.Component:
+    """A restricted record before it is opened: the state holds nothing more than this."""
+    return restriction_ui.withheld(
+        S.case.prisoner, S.case.number, S.case.wing, S.restriction, S.asking_open, S.ask_open,
+        restriction_ui.open_form(S.open_restricted, S.cancel_open, MIN_OPEN_REASON,
+                                 S.open_hint),
+        ui.alert(S.message))
+
+
 def _case() -> rx.Component:
     return rx.vstack(
         _header(),
+        restriction_ui.banner(S.restriction),
         rx.grid(
             _timeline(),
             _side(),
@@ -209,7 +227,7 @@ def page() -> rx.Component:
                 S.refused,
                 layout.not_allowed(N_("This screening item is not one of your prison's. The "
                                       "attempt has been recorded.")),
-                rx.cond(S.loaded, _case(),
+                rx.cond(S.loaded, rx.cond(S.withheld, _withheld(), _case()),
                         rx.cond(S.missing != "", rx.callout(S.missing, icon="info",
                                                             role="alert"),
                                 layout.checking()))),

@@ -39,7 +39,7 @@ from app.models import (
     User,
     Wing,
 )
-from app.services import audit, catalogue, flag_rules, trends
+from app.services import audit, catalogue, flag_rules, restrictions, trends
 from app.services.accounts import Identity
 from app.services.fieldcrypt import FieldCipher
 from app.vocabulary import EventKind, IndicatorKind, ItemState, Outcome, Role, SupportKind, parse
@@ -379,6 +379,7 @@ class Queue:
     rows: list[QueueRow]  # the rows `keep` showed, soonest due first
     total: int  # open items of the prison that need someone now, whatever the filters
     wing_codes: frozenset[str]  # the wings those are on
+    restricted: int = 0  # items that would need someone, not shown: their records restricted
 
 
 def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher,
@@ -417,9 +418,13 @@ def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher,
     names = dict(db.execute(select(User.id, User.display_name)
                             .where(User.id.in_(holder_ids))).all()) if holder_ids else {}
     result = []
+    restricted, withheld = restrictions.restricted_prisoner_ids(db, who.prison_id), 0
     for item, given, family, number, wing_code in rows:
         status = statuses[item.id]
         if status.state in (ItemState.MONITORING, ItemState.CLOSED):
+            continue
+        if item.prisoner_id in restricted:  # counted, never shown nor read
+            withheld += 1
             continue
         reasons: list[Reason] = []
         item_obs: set[str] = set()
@@ -442,7 +447,7 @@ def queue(db: Session, who: Identity, now: datetime, cipher: FieldCipher,
     audit.append_many(db, [{"at": now, "action": audit.Action.READ, "actor_id": who.user_id,
                             "prisoner_id": row.prisoner_id, "record_id": f"screening:{row.item_id}",
                             "purpose": "screening queue view"} for row in shown])
-    return Queue(shown, len(result), frozenset(row.wing_code for row in result))
+    return Queue(shown, len(result), frozenset(row.wing_code for row in result), withheld)
 
 
 # --- the case view ---------------------------------------------------------------------------
@@ -461,6 +466,7 @@ class AddendumView:
     at: datetime
     text: str
     locale: str | None  # the language it was written in, None if not recorded
+    corrects: str | None = None  # a CorrectedFact code: the text is its corrected reading
 
 
 @dataclass(frozen=True)
@@ -517,19 +523,36 @@ class Case:
     triggers: tuple[TriggerView, ...]
     events: tuple[EventView, ...]
     previous: tuple[PreviousItem, ...]
+    # The prisoner's restriction in force, if any; `withheld`: not opened, so the case holds
+    # only who the prisoner is (app/services/restrictions.py).
+    restriction: restrictions.RestrictionInfo | None = None
+    withheld: bool = False
 
 
-def case(db: Session, who: Identity, item_id: int, now: datetime, cipher: FieldCipher) -> Case:
-    """Everything a screener reads to decide; the read is written to the audit log."""
+def case(db: Session, who: Identity, item_id: int, now: datetime, cipher: FieldCipher,
+         opening: int | None = None) -> Case:
+    """Everything a screener reads to decide; the read is written to the audit log. A
+    restricted prisoner's case only with `opening`, a fresh opening of the reader's
+    (restrictions.open_record); without it, only who the prisoner is."""
     _require_treatment(who)
     item = _item(db, item_id, lock=False)
     check_access(who, item)
+    restriction = restrictions.in_force(db, item.prisoner_id)
+    withheld = restriction is not None and not restrictions.opened(
+        db, who, restriction.id, item.id, opening, now)
     audit.append(db, at=now, action=audit.Action.READ, actor_id=who.user_id,
                  prisoner_id=item.prisoner_id, record_id=f"screening:{item.id}",
-                 purpose="screening case view")
+                 purpose=restrictions.WITHHELD_VIEW if withheld else "screening case view")
     prisoner, wing_code = db.execute(select(Prisoner, Wing.code)
                                      .join(Wing, Wing.id == Prisoner.wing_id)
                                      .where(Prisoner.id == item.prisoner_id)).one()
+    if withheld:
+        return Case(item_id=item.id, prisoner_id=prisoner.id,
+                    prisoner_name=f"{prisoner.given_name} {prisoner.family_name}",
+                    prisoner_number=prisoner.number, wing_code=wing_code,
+                    opened_at=item.opened_at, status=derive(item, _events(db, item.id), now),
+                    holder=None, timeline=(), triggers=(), events=(), previous=(),
+                    restriction=restriction, withheld=True)
     observations = list(db.scalars(select(Observation)
                                    .where(Observation.prisoner_id == prisoner.id)
                                    .order_by(Observation.occurred_at.desc(), Observation.id)))
@@ -574,7 +597,7 @@ def case(db: Session, who: Identity, item_id: int, now: datetime, cipher: FieldC
             flag_reason=open_(obs.flag_reason_enc, table, "flag_reason", obs.id),
             addenda=tuple(AddendumView(names.get(a.author_id, ""), a.created_at,
                                        open_(a.text_enc, Addendum.__tablename__, "text",
-                                             str(a.id)) or "", a.locale)
+                                             str(a.id)) or "", a.locale, a.corrects)
                           for a in addenda[obs.id]),
             locale=obs.locale))
     status = derive(item, events[item.id], now)
@@ -602,4 +625,4 @@ def case(db: Session, who: Identity, item_id: int, now: datetime, cipher: FieldC
         status=status, holder=holder,
         timeline=tuple(timeline),
         triggers=tuple(_trigger_view(t) for t in triggers),
-        events=event_views, previous=tuple(previous))
+        events=event_views, previous=tuple(previous), restriction=restriction)

@@ -26,7 +26,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.accounts import Identity
-from app.services.trends import ALL
+from app.services.trends import ALL, restricted_now
 from app.vocabulary import Role
 
 TARGET_HOURS = 72
@@ -274,7 +274,9 @@ def _screening(db: Session, prisons: list[str], filters: Filters, now: datetime,
                              ScreeningEvent.kind == "decision")
     query = (select(ScreeningItem.opened_at, decided)
              .join(Prisoner, Prisoner.id == ScreeningItem.prisoner_id)
-             .where(ScreeningItem.prison_id.in_(prisons), ScreeningItem.closed_at.is_(None)))
+             .where(ScreeningItem.prison_id.in_(prisons), ScreeningItem.closed_at.is_(None),
+                    # a restricted prisoner's items are withheld, as their counts are
+                    ScreeningItem.prisoner_id.not_in(restricted_now())))
     if filters.wing_id:
         query = query.where(Prisoner.wing_id == filters.wing_id)
     open_items = db.execute(query).all()

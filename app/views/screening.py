@@ -28,6 +28,8 @@ from app.i18n.messages import Messages
 from app.services import catalogue, flag_rules, screening
 from app.services.screening import Case, QueueRow
 from app.text.fold import finds
+from app.views import corrections
+from app.views.corrections import CorrectionLine
 from app.vocabulary import EventKind, ItemState, Outcome, parse
 
 # The queue's filter choices, as the URL spells them.
@@ -240,6 +242,8 @@ class ObservationCard:
     language: str  # of its facts, assessment and reason
     lang: str
     addenda: list[AddendumLine]
+    # Rectification (issue 12): corrected readings, shown beside the facts they correct.
+    corrections: list[CorrectionLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,8 @@ def _card(obs: screening.ObservationView, locations: dict[str, str],
         addenda=[AddendumLine(words.t("{author}, {moment}", author=a.author,
                                       moment=when(words, a.at)),
                               a.text, language(words, a.locale), a.locale or "")
-                 for a in obs.addenda])
+                 for a in obs.addenda if not a.corrects],
+        corrections=corrections.lines(words, obs.addenda))
 
 
 def _decision_words(words: Messages, outcome: str, support: str | None,
