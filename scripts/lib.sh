@@ -33,6 +33,23 @@ ensure_python() {
     "$VENV/bin/python" -m pip install --quiet -e ".[test]"
     echo "$want" > "$stamp"
   fi
+  ensure_fonts
+}
+
+# The subject-access report's PDF embeds DejaVu Sans, for the region's Latin and Cyrillic
+# letters (app/services/access_report_pdf.py): Debian's fonts-dejavu-core, installed here if
+# missing and we may. Both scripts/serve and scripts/test come through ensure_python.
+ensure_fonts() {
+  local dir="${WINGWATCH_REPORT_FONT_DIR:-/usr/share/fonts/truetype/dejavu}"
+  if [ -f "$dir/DejaVuSans.ttf" ] && [ -f "$dir/DejaVuSans-Bold.ttf" ]; then return 0; fi
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    say "Installing Debian's fonts-dejavu-core (the subject-access report's PDF font)"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >&2
+  else
+    say "DejaVu Sans is missing: install fonts-dejavu-core (or your system's DejaVu fonts and"
+    say "set WINGWATCH_REPORT_FONT_DIR to their folder); the report's PDF needs it."
+  fi
 }
 
 # Reflex's own bun download needs the open internet; bun from the npm registry does not.

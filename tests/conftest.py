@@ -21,6 +21,9 @@ PG_DATABASE = f"wingwatch_test_{secrets.token_hex(4)}"
 
 os.environ["WINGWATCH_DATA_DIR"] = str(DATA_DIR)
 os.environ["WINGWATCH_DEMO"] = "1"
+# Every test shares one database: the retention run is started by the tests that test it
+# (tests/test_retention_*.py), never by a server of the browser tests on its own.
+os.environ["WINGWATCH_RETENTION_JOB"] = "0"
 os.environ["WINGWATCH_DATABASE_URL"] = (
     POSTGRES_SERVER_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}" if POSTGRES_SERVER_URL
     else f"sqlite:///{DATA_DIR / 'wingwatch.db'}"
@@ -70,7 +73,9 @@ def database():
 def make_user():
     """A fresh account of a role (password TEST_PASSWORD), so a test can lock it out alone."""
 
-    def make(role: str, wing_codes: tuple[str, ...] = ()) -> str:
+    def make(role: str, wing_codes: tuple[str, ...] = (), *, central: bool = False) -> str:
+        """`central`: a security head or data-protection officer of the central service (no
+        prison of their own, every prison in reach); otherwise they are the demo prison's."""
         username = f"{role[:4]}-{secrets.token_hex(4)}"
         with unit_of_work() as db:
             # The demo prison's wings: other tests make prisons with wings called "A" too.
@@ -78,13 +83,16 @@ def make_user():
             wings = [db.query(Wing).filter(Wing.prison_id == prison_id, Wing.code == code).one()
                      for code in wing_codes]
             user = User(username=username, display_name=f"Test {role}", role=role,
-                        password_hash=hash_password(TEST_PASSWORD), prison_id=prison_id,
-                        created_at=utc_now())
+                        password_hash=hash_password(TEST_PASSWORD),
+                        prison_id=None if central else prison_id, created_at=utc_now())
             db.add(user)
             db.add_all([Posting(user=user, scope=PostingScope.WING, prison_id=prison_id,
                                 wing=wing, valid_from=POSTED_SINCE, created_at=utc_now())
                         for wing in wings])
-            if role in (Role.TREATMENT, Role.SECURITY_HEAD):
+            if central and role in (Role.SECURITY_HEAD, Role.DATA_PROTECTION):
+                db.add(Posting(user=user, scope=PostingScope.CENTRAL, valid_from=POSTED_SINCE,
+                               created_at=utc_now()))
+            elif role in (Role.TREATMENT, Role.SECURITY_HEAD, Role.DATA_PROTECTION):
                 db.add(Posting(user=user, scope=PostingScope.PRISON, prison_id=prison_id,
                                valid_from=POSTED_SINCE, created_at=utc_now()))
         return username

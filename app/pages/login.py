@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = (
     ("screener2", ROLE_LABELS[Role.TREATMENT]),
     ("security1", ROLE_LABELS[Role.SECURITY_HEAD]),
     ("admin1", ROLE_LABELS[Role.ADMIN]),
+    ("dpo1", ROLE_LABELS[Role.DATA_PROTECTION]),
 )
 
 

@@ -201,12 +201,13 @@ def _apply_row(db: Session, who: Identity, row: _Row, line: ImportLine, now: dat
 
 def _first_prison_posting(db: Session, who: Identity, username: str, values: dict[str, str],
                           valid_from: date, now: datetime) -> None:
-    """Treatment staff are posted to their prison; a security head to theirs, or to the
-    central service when the row names none."""
+    """Treatment staff are posted to their prison; a security head or a data-protection
+    officer to theirs, or to the central service when the row names none."""
     role = values["role"]
-    if role == Role.TREATMENT or (role == Role.SECURITY_HEAD and values["prison"]):
+    either = role in (Role.SECURITY_HEAD, Role.DATA_PROTECTION)
+    if role == Role.TREATMENT or (either and values["prison"]):
         scope = PostingScope.PRISON
-    elif role == Role.SECURITY_HEAD:
+    elif either:
         scope = PostingScope.CENTRAL
     else:
         return

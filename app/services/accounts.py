@@ -30,7 +30,8 @@ class Identity:
     prison_id: str | None  # from today's postings (app/services/postings.py)
     wing_ids: tuple[str, ...]
     locale: Locale = Locale.EN  # the language and script the user works in
-    central: bool = False  # a security head of the central service, who sees every prison
+    # Posted to the central service (a security head, a data-protection officer): every prison.
+    central: bool = False
     # After an administrator's password reset: every page but /password, and every API route
     # but POST /auth/password, is refused until a new password is chosen.
     must_change_password: bool = False

@@ -22,6 +22,8 @@ POSTED_FOR = timedelta(days=400)
 
 DEMO_PASSWORD = "wingwatch-demo"
 PRISON_CODE = "DEMO"
+# Accounts that belong to no one prison: the administrator, the central data-protection officer.
+CENTRAL_ROLES = frozenset({Role.ADMIN, Role.DATA_PROTECTION})
 
 GIVEN = ("Arben", "Besnik", "Dritan", "Ilir", "Valon", "Edin", "Emir", "Haris", "Jasmin", "Nermin",
          "Marko", "Nikola", "Stefan", "Dragan", "Milan", "Goran", "Bojan", "Aleksandar", "Filip",
@@ -39,24 +41,34 @@ ACCOUNTS = (
     ("screener2", "Milica Stanković", Role.TREATMENT, (), Locale.MK),
     ("security1", "Chief Bekim Doda", Role.SECURITY_HEAD, (), Locale.SR_CYRL),
     ("admin1", "Vesna Petkovska", Role.ADMIN, (), Locale.EN),
+    # The data-protection officer, posted to the central service: every prison.
+    ("dpo1", "Tanja Marić", Role.DATA_PROTECTION, (), Locale.HR),
 )
 
 
 def seed(db: Session, now: datetime) -> bool:
-    """Create the demo prison and accounts once; False when they are already there."""
-    if db.scalar(select(Prison).where(Prison.code == PRISON_CODE)) is not None:
-        return False
-    prison = Prison(code=PRISON_CODE, name="Demo Penitentiary Centre")
-    wings = {code: Wing(code=code, name=f"Wing {code}", prison=prison) for code in "ABC"}
-    db.add_all([prison, *wings.values()])
-    db.flush()
-    organisation.give_standard_locations(db, prison)
-    _seed_roster(db, prison, list(wings.values()))
+    """Create the demo prison and accounts once; False when they are already there. A demo
+    database made before an account was added to ACCOUNTS (dpo1, issue 12) gains that one."""
+    prison = db.scalar(select(Prison).where(Prison.code == PRISON_CODE))
+    made_prison = prison is None
+    if prison is None:
+        prison = Prison(code=PRISON_CODE, name="Demo Penitentiary Centre")
+        db.add_all([prison, *(Wing(code=code, name=f"Wing {code}", prison=prison)
+                              for code in "ABC")])
+        db.flush()
+        organisation.give_standard_locations(db, prison)
+        _seed_roster(db, prison, sorted(prison.wings, key=lambda wing: wing.code))
+    wings = {wing.code: wing for wing in prison.wings}
+    existing = set(db.scalars(select(User.username).where(
+        User.username.in_([account[0] for account in ACCOUNTS]))))
+    missing = [account for account in ACCOUNTS if account[0] not in existing]
+    if not missing:
+        return made_prison
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: all demo accounts share it
     since = prisons_today(now) - POSTED_FOR  # before the demo activity's half-year
-    for username, name, role, wing_codes, locale in ACCOUNTS:
+    for username, name, role, wing_codes, locale in missing:
         user = User(username=username, display_name=name, role=role, password_hash=password_hash,
-                    prison_id=None if role == Role.ADMIN else prison.id, created_at=now,
+                    prison_id=None if role in CENTRAL_ROLES else prison.id, created_at=now,
                     locale=locale.value)
         db.add(user)
         db.add_all(_postings(user, role, prison, [wings[c] for c in wing_codes], since, now))
@@ -71,6 +83,8 @@ def _postings(user: User, role: Role, prison: Prison, wings: list[Wing], since: 
     if role in (Role.TREATMENT, Role.SECURITY_HEAD):
         return [Posting(user=user, scope=PostingScope.PRISON, prison_id=prison.id,
                         valid_from=since, created_at=now)]
+    if role == Role.DATA_PROTECTION:
+        return [Posting(user=user, scope=PostingScope.CENTRAL, valid_from=since, created_at=now)]
     return []
 
 

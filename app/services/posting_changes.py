@@ -1,7 +1,8 @@
 """Administrators' changes to postings: add one, end one. Never deleted: ending sets valid_to.
 
 Which scope a role may hold: an officer wings (one or more), treatment staff a prison, a
-security head a prison or the central service; administrators and the roster service none.
+security head or a data-protection officer a prison or the central service; administrators and
+the roster service none.
 The read side, which every request goes through, is app/services/postings.py.
 """
 
@@ -25,6 +26,7 @@ SCOPES: dict[str, frozenset[PostingScope]] = {
     Role.OFFICER: frozenset({PostingScope.WING}),
     Role.TREATMENT: frozenset({PostingScope.PRISON}),
     Role.SECURITY_HEAD: frozenset({PostingScope.PRISON, PostingScope.CENTRAL}),
+    Role.DATA_PROTECTION: frozenset({PostingScope.PRISON, PostingScope.CENTRAL}),
 }
 
 
