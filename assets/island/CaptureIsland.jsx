@@ -8,7 +8,7 @@ import { CONCERNS, DEFAULT_CONCERN, DEFAULT_SOURCE, SOURCES } from "./choices.js
 import { findPrisoners } from "./fold.js";
 import { browserLocale, DEFAULT_ZONE, instantOf, offlineWordsOf, pickLocale, speak, wallClock } from "./i18n.js";
 import "./island.css";
-import { openOutbox } from "./outbox.js";
+import { RECEIPT_DAYS, openOutbox } from "./outbox.js";
 import { seal } from "./seal.js";
 import { TokenRefused, createScheduler, reportDevice } from "./sync.js";
 import { checkPassword, isLockedOut, recordFailure } from "./local_unlock.js";
@@ -20,6 +20,13 @@ const PENDING_VERIFIER = "wingwatch.pendingVerifier"; // sessionStorage, set by 
 const DEVICE = "wingwatch.device";
 const DEVICE_LOCALE = "wingwatch.deviceLocale"; // localStorage, the sign-in page's language choice
 const OFFICER_LOCALE = "wingwatch.locale."; // + officer id: their language, for offline starts
+const RECEIPT_PERIOD = "wingwatch.receiptDays"; // localStorage: the schedule's period, from bootstrap
+
+// The retention schedule's period for what the tablet keeps, as the last bootstrap said.
+function receiptDays() {
+  const days = Number(localStorage.getItem(RECEIPT_PERIOD));
+  return Number.isInteger(days) && days > 0 ? days : RECEIPT_DAYS;
+}
 const DAY_MS = 24 * 3600 * 1000;
 const ENTRIES_PAGE = 20;
 
@@ -172,6 +179,7 @@ function useOfficerSession(outbox) {
     const officer = bootstrap.user;
     localStorage.setItem(CURRENT_OFFICER, officer.id);
     rememberLocale(officer.id, officer.locale);
+    if (bootstrap.retention) localStorage.setItem(RECEIPT_PERIOD, String(bootstrap.retention.receipt_days));
     await outbox.forget((await outbox.officersKept()).filter((id) => id !== officer.id));
     const pending = JSON.parse(sessionStorage.getItem(PENDING_VERIFIER) || "null");
     if (pending?.username === officer.username && pending.key) { // the password was just typed
@@ -251,10 +259,13 @@ export function CaptureIsland({ idleLockMs = 5 * 60 * 1000, demo = false, locale
 function useOutbox() {
   const [outbox, setOutbox] = useState(null);
   useEffect(() => {
+    let daily;
     openOutbox().then(async (opened) => {
-      await opened.prune(Date.now()); // receipts older than 7 days go
+      await opened.prune(Date.now(), receiptDays()); // at every start, and then every day
+      daily = setInterval(() => opened.prune(Date.now(), receiptDays()), DAY_MS);
       setOutbox(opened);
     });
+    return () => clearInterval(daily);
   }, []);
   return outbox;
 }
@@ -603,6 +614,13 @@ function Field({ label, id, hint, children }) {
   );
 }
 
+// A prisoner whose records are restricted (LED Art. 16(3)) is marked wherever the tablet lists
+// them; the officer may still record what they see.
+function RestrictedMark({ prisoner }) {
+  const { t } = useWords();
+  return prisoner.restricted ? <span className="ww-status ww-restricted">{t("Restricted")}</span> : null;
+}
+
 function PrisonerPicker({ roster, recent, draft, set }) {
   const { t } = useWords();
   const query = draft.query.trim();
@@ -612,7 +630,9 @@ function PrisonerPicker({ roster, recent, draft, set }) {
       <div className="ww-field">
         <span className="ww-label">{t("Prisoner")}</span>
         <div className="ww-chosen"><strong>{draft.prisoner.name}</strong> {draft.prisoner.number} · {t("wing {wing}", { wing: draft.prisoner.wing })}
+          <RestrictedMark prisoner={draft.prisoner} />
           <button type="button" className="ww-button ww-soft" onClick={() => set({ prisoner: null, query: "" })}>{t("Change prisoner")}</button></div>
+        {draft.prisoner.restricted && <p className="ww-muted">{t("This prisoner's records are restricted: what you record is kept, and read only on a recorded request.")}</p>}
       </div>
     );
   }
@@ -622,7 +642,7 @@ function PrisonerPicker({ roster, recent, draft, set }) {
       <input id="ww-prisoner" type="search" role="searchbox" aria-label={t("Prisoner")} className="ww-input" placeholder={t("Name or number")} autoComplete="off" value={draft.query} onChange={(e) => set({ query: e.target.value })} />
       <ul className="ww-options" role="listbox" aria-label={t("Matching prisoners")}>
         {matches.map((p) => (
-          <li key={p.id}><button type="button" role="option" aria-selected="false" className="ww-option" onClick={() => set({ prisoner: p, query: "" })}>{p.name} · {p.number} · {t("wing {wing}", { wing: p.wing })}</button></li>
+          <li key={p.id}><button type="button" role="option" aria-selected="false" className="ww-option" onClick={() => set({ prisoner: p, query: "" })}>{p.name} · {p.number} · {t("wing {wing}", { wing: p.wing })} <RestrictedMark prisoner={p} /></button></li>
         ))}
       </ul>
     </div>

@@ -8,6 +8,8 @@
 
 import { openDB } from "idb";
 
+// How long a receipt, a problem and an officer's cached data stay: the retention schedule's
+// period for tablet receipts, which each bootstrap brings (this is its default until one has).
 export const RECEIPT_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ENTRIES = "entries";
@@ -15,11 +17,12 @@ const META = "meta";
 const LO = -Infinity; // valid IndexedDB number keys: open ends of a compound range
 const HI = Infinity;
 
-export const VERSION = 2;
+export const VERSION = 3;
 const REFUSED = { code: "refused" }; // not made by this officer on this tablet, so not sent
 
 // Version 1 had no tags and kept the bootstrap in clear. Its waiting entries are marked v1,
 // to be tagged at their officer's next unlock (adoptV1); its clear rosters go at once.
+// Version 2 did not say when cached data was saved: its age counts from the upgrade.
 async function upgrade(db, oldVersion, _newVersion, tx) {
   if (oldVersion < 1) createStores(db);
   if (oldVersion === 1) {
@@ -28,6 +31,12 @@ async function upgrade(db, oldVersion, _newVersion, tx) {
     }
     for (let c = await tx.objectStore(META).openCursor(); c; c = await c.continue()) {
       if (c.value.key === "bootstrap") await c.delete();
+    }
+  }
+  if (oldVersion >= 1 && oldVersion < 3) {
+    const now = Date.now();
+    for (let c = await tx.objectStore(META).openCursor(); c; c = await c.continue()) {
+      await c.update({ ...c.value, savedAt: now });
     }
   }
 }
@@ -86,6 +95,16 @@ export async function openOutbox(name = "wingwatch") {
   // "strict": the transaction completes only once the data is flushed to disk. Chrome's
   // default is "relaxed", where "complete" may come before the write survives a power cut.
   const write = (stores) => db.transaction(stores, "readwrite", { durability: "strict" });
+
+  async function pruneMeta(cutoff) {
+    const waiting = new Set(await outbox.officersWithWaiting());
+    const newest = new Map();
+    for (const row of await db.getAll(META)) {
+      newest.set(row.officerId, Math.max(newest.get(row.officerId) ?? -Infinity, row.savedAt ?? 0));
+    }
+    const stale = [...newest].filter(([id, at]) => at < cutoff && !waiting.has(id)).map(([id]) => id);
+    if (stale.length) await outbox.forget(stale);
+  }
 
   const outbox = {
     db,
@@ -175,7 +194,7 @@ export async function openOutbox(name = "wingwatch") {
           // The blob is dropped here too: it cannot be opened on the tablet, and a problem
           // is never re-sent (the officer records the entry again from the summary).
           await tx.store.put({ id: row.id, officerId, summary: row.summary,
-                               createdAt: row.createdAt, state: "problem",
+                               createdAt: row.createdAt, state: "problem", problemAt: now,
                                status: result.status, reason: problemReason(result),
                                attempts: row.attempts });
         }
@@ -184,15 +203,15 @@ export async function openOutbox(name = "wingwatch") {
     },
 
     // Entries whose tag did not verify: problems at once, their blob dropped, never sent.
-    async refuse(officerId, ids) {
+    async refuse(officerId, ids, now = Date.now()) {
       requireOfficer(officerId);
       const tx = write(ENTRIES);
       for (const id of ids) {
         const row = await tx.store.get(id);
         if (row && row.officerId === officerId && row.state === "waiting") {
           await tx.store.put({ id, officerId, summary: cleanSummary(row.summary),
-                               createdAt: row.createdAt, state: "problem", status: "refused",
-                               reason: REFUSED, attempts: row.attempts || 0 });
+                               createdAt: row.createdAt, state: "problem", problemAt: now,
+                               status: "refused", reason: REFUSED, attempts: row.attempts || 0 });
         }
       }
       await tx.done;
@@ -243,29 +262,38 @@ export async function openOutbox(name = "wingwatch") {
       return [...new Set(keys.map(([officerId]) => officerId))];
     },
 
-    async receipts(officerId, now = Date.now()) {
+    async receipts(officerId, now = Date.now(), days = RECEIPT_DAYS) {
       requireOfficer(officerId);
       const rows = await db.getAllFromIndex(ENTRIES, "officerSent", IDBKeyRange.bound(
-        [officerId, now - RECEIPT_DAYS * DAY_MS], [officerId, HI]));
+        [officerId, now - days * DAY_MS], [officerId, HI]));
       return rows.filter((row) => row.state === "sent")
         .map(({ id, summary, createdAt, sentAt }) => ({ id, summary, createdAt, sentAt }));
     },
 
-    // Housekeeping across officers; returns nothing, so no count leaks.
-    async prune(now = Date.now()) {
+    // Housekeeping across officers, at every start and daily: receipts and problems past the
+    // period, and the cached data (roster, verifier) of officers who renewed none of it within
+    // the period and have nothing waiting. Returns nothing, so no count leaks.
+    async prune(now = Date.now(), days = RECEIPT_DAYS) {
+      const cutoff = now - days * DAY_MS;
       const tx = write(ENTRIES);
-      const range = IDBKeyRange.upperBound(now - RECEIPT_DAYS * DAY_MS, true);
+      const range = IDBKeyRange.upperBound(cutoff, true);
       for (let cursor = await tx.store.index("sentAt").openCursor(range); cursor;
         cursor = await cursor.continue()) {
         if (cursor.value.state === "sent") await cursor.delete();
       }
+      const problems = IDBKeyRange.bound(["problem", ""], ["problem", []]);
+      for (let cursor = await tx.store.index("stateOfficer").openCursor(problems); cursor;
+        cursor = await cursor.continue()) {
+        if ((cursor.value.problemAt ?? cursor.value.createdAt) < cutoff) await cursor.delete();
+      }
       await tx.done;
+      await pruneMeta(cutoff);
     },
 
-    async setMeta(officerId, key, value) {
+    async setMeta(officerId, key, value, now = Date.now()) {
       requireOfficer(officerId);
       const tx = write(META);
-      await Promise.all([tx.store.put({ officerId, key, value }), tx.done]);
+      await Promise.all([tx.store.put({ officerId, key, value, savedAt: now }), tx.done]);
     },
 
     async getMeta(officerId, key) {

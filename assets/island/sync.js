@@ -95,7 +95,7 @@ export async function syncOnce({ outbox, officerId, getToken, verify, fetch = gl
       if (next.length === 0) break;
       const verified = await Promise.all(next.map((e) => verify(e)));
       const foreign = next.filter((_, i) => !verified[i]).map((e) => e.id);
-      await outbox.refuse(officerId, foreign);
+      await outbox.refuse(officerId, foreign, now());
       tally.problems += foreign.length;
       const batch = underBodyLimit(next.filter((_, i) => verified[i]));
       if (batch.length === 0) continue;

@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 
+import { openDB } from "idb";
+
+import { openOutbox } from "../../assets/island/outbox.js";
 import { DAY, T0, addEntries, fakeSealed, freshOutbox, summary } from "./helpers.mjs";
 
 const A = "officer-a";
@@ -129,6 +132,41 @@ test("receipts are kept 7 days, then pruned", async () => {
   assert.deepEqual((await outbox.waiting(A)).map((e) => e.id), [waiting], "waiting never pruned");
 });
 
+test("the server's retention period for receipts applies, shorter or longer", async () => {
+  const outbox = await freshOutbox();
+  const [sent] = await addEntries(outbox, A, 1);
+  await outbox.applyResults(A, [{ id: sent, status: "created", error: null }], T0);
+  assert.deepEqual((await outbox.receipts(A, T0 + 2 * DAY, 1)), []);
+  await outbox.prune(T0 + 8 * DAY, 10);
+  assert.deepEqual((await outbox.receipts(A, T0 + 8 * DAY, 10)).map((r) => r.id), [sent]);
+  await outbox.prune(T0 + 2 * DAY, 1);
+  assert.equal(await outbox.db.get("entries", sent), undefined);
+});
+
+test("problems go after the period too, counted from when the server refused them", async () => {
+  const outbox = await freshOutbox();
+  const [problem] = await addEntries(outbox, A, 1);
+  await outbox.applyResults(A, [{ id: problem, status: "rejected", error: null }], T0 + 5 * DAY);
+  await outbox.prune(T0 + 11 * DAY);
+  assert.equal((await outbox.problems(A)).length, 1, "refused 6 days ago: kept");
+  await outbox.prune(T0 + 12 * DAY + 1);
+  assert.deepEqual(await outbox.problems(A), []);
+});
+
+test("an officer's cached data goes once nothing of it was renewed within the period",
+     async () => {
+  const outbox = await freshOutbox();
+  await outbox.setMeta(A, "bootstrap", "sealed-roster", T0);
+  await outbox.setMeta(A, "verifier", { salt: "s" }, T0 + 3 * DAY);
+  await outbox.setMeta(B, "bootstrap", "sealed-roster", T0);
+  await addEntries(outbox, B, 1);
+  await outbox.prune(T0 + 9 * DAY);
+  assert.ok(await outbox.getMeta(A, "bootstrap"), "A's verifier is 6 days old: A is kept");
+  await outbox.prune(T0 + 10 * DAY + 1);
+  assert.deepEqual(await outbox.officersKept(), [B], "B's entry waits: B can still unlock");
+  assert.equal(await outbox.getMeta(A, "verifier"), undefined);
+});
+
 test("officer B sees nothing of officer A's, not even counts, and cannot change it", async () => {
   const outbox = await freshOutbox();
   const [sent, problem] = await addEntries(outbox, A, 4);
@@ -167,4 +205,25 @@ test("meta is per officer", async () => {
   assert.deepEqual(await outbox.getMeta(A, "bootstrap"), { roster: [1] });
   assert.deepEqual(await outbox.getMeta(B, "bootstrap"), { roster: [2] });
   assert.equal(await outbox.getMeta(A, "unlock"), undefined);
+});
+
+test("version 2 outboxes: cached data from before the stamp counts from the upgrade", async () => {
+  const name = `wingwatch-v2-${randomUUID()}`;
+  const v2 = await openDB(name, 2, { upgrade(db) {
+    const entries = db.createObjectStore("entries", { keyPath: "id" });
+    entries.createIndex("officerState", ["officerId", "state", "createdAt"]);
+    entries.createIndex("stateOfficer", ["state", "officerId"]);
+    entries.createIndex("officerSent", ["officerId", "sentAt"]);
+    entries.createIndex("sentAt", "sentAt");
+    db.createObjectStore("meta", { keyPath: ["officerId", "key"] });
+  } });
+  await v2.put("meta", { officerId: A, key: "bootstrap", value: "sealed-roster" });
+  v2.close();
+  const before = Date.now();
+  const outbox = await openOutbox(name);
+  assert.equal(outbox.db.version, 3);
+  await outbox.prune(before + 6 * DAY);
+  assert.ok(await outbox.getMeta(A, "bootstrap"), "not thrown away at the upgrade");
+  await outbox.prune(Date.now() + 8 * DAY);
+  assert.equal(await outbox.getMeta(A, "bootstrap"), undefined);
 });

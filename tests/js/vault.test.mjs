@@ -126,7 +126,7 @@ test("version 1 outboxes: waiting entries are tagged at their officer's unlock, 
   v1.close();
 
   const outbox = await openOutbox(name);
-  assert.equal(outbox.db.version, 2);
+  assert.equal(outbox.db.version, 3);
   assert.equal(await outbox.getMeta(A, "bootstrap"), undefined, "the clear roster is gone");
   const vault = await openVault(A, key);
   const [before] = await outbox.waiting(A);
