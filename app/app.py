@@ -13,7 +13,13 @@ from app.pages import admin_prisons
 from app.pages import admin_roster
 from app.pages import admin_tablets
 from app.pages import admin_user, admin_users, password
+from app.pages import review
+from app.pages import dpo
+from app.pages import retention
 from app.web_security import LineBreaksInPaths, WebSecurity
+from app import runtime
+from app.services import retention_job, retention_schedule
+from app.settings import get_settings
 from components import layout
 from components.words import t
 from state.login import LoginState
@@ -59,10 +65,17 @@ app.add_page(login.page, route=login.ROUTE, title=page_title(login.TITLE),
 app.add_page(home.page, route=home.ROUTE, title=BRAND, on_load=LoginState.route_home)
 for module in (capture, entries, screening, screening_case, trends, admin, admin_audit,
                admin_prisons, admin_roster, admin_tablets, admin_catalogue,
-               admin_users, admin_user, password):
+               admin_users, admin_user, password, review, dpo, retention):
     # The page check first; a page's own loader runs after it (and the guard refuses it to
     # roles the page is not for).
     own_loader = getattr(module, "ON_LOAD", None)
     loaders = [SessionState.enter_page, *([own_loader] if own_loader else [])]
     app.add_page(module.page, route=module.ROUTE, title=page_title(module.TITLE),
                  on_load=loaders)
+
+# The daily retention run, in every worker; one of them takes the day's lock (issue 12). A bad
+# schedule file stops the start here, as `app.cli setup` does.
+retention_schedule.load()
+if get_settings().retention_job:
+    app.register_lifespan_task(retention_job.daily, transaction=runtime.transaction,
+                               zone=get_settings().zone)

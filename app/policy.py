@@ -21,6 +21,7 @@ HOME: Final[dict[Role, str]] = {
     Role.TREATMENT: "/screening",
     Role.SECURITY_HEAD: "/trends",
     Role.ADMIN: "/admin",
+    Role.DATA_PROTECTION: "/dpo",
 }
 # Accounts of systems, not people: the API only, no page and no web sign-in.
 API_ONLY: Final = frozenset({Role.ROSTER_SERVICE})
@@ -49,6 +50,14 @@ PAGE_ROLES: Final[dict[str, frozenset[Role]]] = {
     "/admin/tablets": frozenset({Role.ADMIN}),
     # -- audit log and keys
     "/admin/audit": frozenset({Role.ADMIN}),
+    # Data protection (issue 12): one line per page, in each part's block.
+    # -- retention schedule and runs
+    "/retention": frozenset({Role.ADMIN, Role.DATA_PROTECTION}),
+    # -- review list and legal holds
+    "/review": frozenset({Role.TREATMENT, Role.DATA_PROTECTION}),
+    # -- restriction and rectification
+    # -- the data-protection officer's workspace and the subject-access report
+    "/dpo": frozenset({Role.DATA_PROTECTION}),
 }
 
 # "StateClass.handler" -> PUBLIC, SIGNED_IN or the set of roles allowed.
@@ -119,6 +128,25 @@ HANDLER_POLICY: Final[dict[str, str | frozenset[Role]]] = {
         "load", "filter_who", "filter_subject", "filter_action", "filter_days", "filter_until",
         "clear_filters", "next_page", "previous_page", "verify_now", "export_csv", "ask_rotate",
         "cancel_rotate", "rotate")},
+    # Data protection (issue 12): one block per part.
+    # -- retention schedule and runs
+    **{f"RetentionState.{name}": frozenset({Role.ADMIN, Role.DATA_PROTECTION}) for name in (
+        "load", "preview")},
+    # -- review list and legal holds (the services check the prison and the record class)
+    **{f"ReviewState.{name}": frozenset({Role.TREATMENT, Role.DATA_PROTECTION}) for name in (
+        "load", "filter_when", "filter_class", "clear_filters", "ask_extend", "ask_anonymise",
+        "ask_erase", "cancel", "extend", "confirm")},
+    **{f"ReviewState.{name}": frozenset({Role.TREATMENT}) for name in ("ask_hold", "hold")},
+    **{f"CaseHoldState.{name}": frozenset({Role.TREATMENT}) for name in (
+        "load", "place", "ask_release", "cancel_release", "release")},
+    # -- restriction and rectification (the case page; add_addendum above takes corrections)
+    **{f"ScreeningCaseState.{name}": frozenset({Role.TREATMENT}) for name in (
+        "ask_open", "cancel_open", "open_restricted")},
+    # -- the data-protection officer's workspace and the subject-access report (the
+    # services check the prison in reach)
+    **{f"DpoState.{name}": frozenset({Role.DATA_PROTECTION}) for name in (
+        "load", "find", "restrict", "ask_lift", "cancel_lift", "lift", "produce",
+        "download_pdf", "print_report")},
 }
 
 # Handlers Reflex puts on every state that no client may call: `setvar` would let the browser

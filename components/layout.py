@@ -27,8 +27,13 @@ NAV = (
     NavItem(N_("Record"), "/capture", "pencil-line", Role.OFFICER),
     NavItem(N_("My entries"), "/entries", "list-checks", Role.OFFICER),
     NavItem(N_("Screening"), "/screening", "clipboard-check", Role.TREATMENT),
+    NavItem(N_("Review"), "/review", "calendar-clock", Role.TREATMENT),
     NavItem(N_("Trends"), "/trends", "chart-line", Role.SECURITY_HEAD),
     NavItem(N_("Administration"), "/admin", "settings", Role.ADMIN),
+    NavItem(N_("Retention"), "/retention", "archive", Role.ADMIN),
+    NavItem(N_("Data protection"), "/dpo", "shield", Role.DATA_PROTECTION),
+    NavItem(N_("Review"), "/review", "calendar-clock", Role.DATA_PROTECTION),
+    NavItem(N_("Retention"), "/retention", "archive", Role.DATA_PROTECTION),
 )
 
 

@@ -58,7 +58,10 @@ def test_openapi_lists_the_public_paths():
         "/api/v1/health", "/api/v1/auth/token", "/api/v1/auth/me", "/api/v1/bootstrap",
         "/api/v1/observations/sync", "/api/v1/observations/mine",
         "/api/v1/observations/{observation_id}/addenda", "/api/v1/auth/password",
-        "/api/v1/devices/report", *ADMIN_PATHS}
+        "/api/v1/devices/report", *ADMIN_PATHS,
+        # issue 12: the review list and legal holds
+        "/api/v1/review", "/api/v1/review/{entry_id}/decision", "/api/v1/holds",
+        "/api/v1/holds/{hold_id}/release"}
 
 
 def test_token_for_the_right_password():

@@ -66,6 +66,10 @@ def test_each_role_may_open_exactly_its_own_pages(role):
         own.add(policy.PASSWORD_PAGE)
     if role == Role.ADMIN:  # every administration page
         own |= {route for route in policy.PAGE_ROLES if route.startswith("/admin")}
+    if role in (Role.ADMIN, Role.DATA_PROTECTION):  # the retention schedule and its runs
+        own.add("/retention")
+    if role in (Role.TREATMENT, Role.DATA_PROTECTION):  # the review list
+        own.add("/review")
     routes = {*policy.PAGE_ROLES, "/", "/login", "/nowhere"}
     assert {route for route in routes if policy.page_allowed(route, role)} == own
 

@@ -11,6 +11,7 @@ from app.api import admin_roster
 from app.api import admin_audit
 from app.api import admin_catalogue
 from app.api import admin_accounts, own_account
+from app.api import review
 from app.api.fallback import ApiFallback
 from app.api.limits import BodyLimit
 from app.api.deps import SIGN_IN_AGAIN, CurrentUser, SessionKey, answer_in_their_language
@@ -194,5 +195,6 @@ def build_api() -> FastAPI:
     api.include_router(admin_catalogue.router)
     api.include_router(admin_accounts.router)
     api.include_router(own_account.router)
+    api.include_router(review.router)
     api.router.routes.append(ApiFallback(PREFIX, api.router.routes))  # last: after every route
     return api

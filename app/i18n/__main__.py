@@ -29,7 +29,7 @@ from app.i18n.messages import DOMAIN, PO_DIR, every_text, po_path, speaking, wri
 
 ROOT = Path(__file__).resolve().parents[2]
 ISLAND_DIR = ROOT / "assets" / "island" / "messages"
-KEYWORDS = {"t": (1,), "tn": (1, 2), "N_": (1,)}
+KEYWORDS = {"t": (1,), "tn": (1, 2), "N_": (1,), "N_plural": (1, 2)}
 FIXED_DATE = datetime(2026, 12, 1, tzinfo=UTC)
 ISLAND_SOURCES = "assets/"  # a text used under here is exported for the island
 

@@ -14,12 +14,18 @@ from typing import Final
 from app.i18n.messages import Messages, N_
 from app.vocabulary import (
     ConcernLevel,
+    CorrectedFact,
     EventKind,
+    HoldSubject,
     IndicatorKind,
     ItemState,
     ObservationStatus,
     Outcome,
     PostingScope,
+    RecordClass,
+    RestrictionGround,
+    RetentionAction,
+    RetentionReference,
     Role,
     Source,
     SupportKind,
@@ -30,6 +36,7 @@ ROLE_LABELS: Final[dict[Role, str]] = {
     Role.TREATMENT: N_("Treatment staff"),
     Role.SECURITY_HEAD: N_("Security head"),
     Role.ADMIN: N_("Administrator"),
+    Role.DATA_PROTECTION: N_("Data-protection officer"),
     Role.ROSTER_SERVICE: N_("Roster system"),
 }
 POSTING_SCOPE_LABELS: Final[dict[PostingScope, str]] = {
@@ -91,6 +98,46 @@ OBSERVATION_STATUS_LABELS: Final[dict[ObservationStatus, str]] = {
 INDICATOR_KIND_LABELS: Final[dict[IndicatorKind, str]] = {
     IndicatorKind.CONCERN: N_("Concern"),
     IndicatorKind.PROTECTIVE: N_("Protective"),
+}
+# Data protection (issue 12) -- restriction and rectification.
+RESTRICTION_GROUND_LABELS: Final[dict[RestrictionGround, str]] = {
+    RestrictionGround.ACCURACY_CONTESTED: N_("Accuracy contested"),
+    RestrictionGround.EVIDENCE_ONLY: N_("Kept as evidence only"),
+}
+CORRECTED_FACT_LABELS: Final[dict[CorrectedFact, str]] = {
+    CorrectedFact.OCCURRED_AT: N_("When it happened"),
+    CorrectedFact.LOCATION: N_("Where it happened"),
+    CorrectedFact.SOURCE: N_("Source"),
+    CorrectedFact.FACTS: N_("Facts"),
+    CorrectedFact.ASSESSMENT: N_("Officer's assessment"),
+}
+# Data protection (issue 12) -- review list and legal holds (the record classes are the
+# retention schedule's too).
+RECORD_CLASS_LABELS: Final[dict[RecordClass, str]] = {
+    RecordClass.OBSERVATION_NOT_ESCALATED: N_("Observation, never escalated"),
+    RecordClass.OBSERVATION_NO_FURTHER_ACTION: N_("Observation, screened with no further "
+                                                  "action"),
+    RecordClass.OBSERVATION_REFERRAL: N_("Observation on a referral"),
+    RecordClass.SCREENING_DECISION: N_("Screening record"),
+    RecordClass.AUDIT_LOG: N_("Audit log"),
+    RecordClass.SIGN_IN_LOG: N_("Sign-in log"),
+    RecordClass.TABLET_RECEIPT: N_("Receipt on a tablet"),
+}
+# Data protection (issue 12) -- retention schedule and runs.
+RETENTION_REFERENCE_LABELS: Final[dict[RetentionReference, str]] = {
+    RetentionReference.HAPPENED: N_("when it happened"),
+    RetentionReference.ITEM_CLOSED: N_("when its screening item closed"),
+    RetentionReference.RELEASED: N_("the prisoner's release"),
+    RetentionReference.SENT: N_("when it was sent"),
+}
+RETENTION_ACTION_LABELS: Final[dict[RetentionAction, str]] = {
+    RetentionAction.ERASE: N_("Erase"),
+    RetentionAction.ANONYMISE: N_("Anonymise"),
+    RetentionAction.REVIEW: N_("Review"),
+}
+HOLD_SUBJECT_LABELS: Final[dict[HoldSubject, str]] = {
+    HoldSubject.OBSERVATION: N_("One observation"),
+    HoldSubject.ITEM: N_("This screening item with its observations"),
 }
 
 

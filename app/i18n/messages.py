@@ -42,6 +42,12 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a text with a plural for extraction where it is only named (one msgid with its
+    msgid_plural, as `tn` reads it when it is shown)."""
+    return singular, plural
+
+
 def placeholders(text: str) -> set[str]:
     """The named placeholders of a text: {when}, {count}."""
     return {field for _, field, _, _ in _FIELDS.parse(text) if field}

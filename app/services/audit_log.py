@@ -172,6 +172,38 @@ PURPOSES: dict[tuple[str, str], str] = {
     (Action.EXPORT, "trends print"): N_("Opened the trends print view; filters: {filters}"),
     (Action.EXPORT, "audit.export"):
         N_("Downloaded {rows} audit log entries as CSV; filters: {filters}"),
+    # Data protection (issue 12)
+    # -- restriction and rectification (app/services/restrictions.py, corrections.py)
+    (Action.RESTRICT, "restriction placed"):
+        N_("Restricted the processing of a prisoner's records"),
+    (Action.RESTRICT, "restriction lifted"): N_("Lifted a restriction of processing"),
+    (Action.RESTRICT, "restricted record opened"):
+        N_("Opened a restricted record, giving a reason"),
+    (Action.READ, "restricted case view"):
+        N_("Opened a restricted screening case: its content withheld"),
+    (Action.READ, "restrictions listed"): N_("Listed the restrictions of processing ({count})"),
+    (Action.CREATE, "fact corrected"): N_("Corrected a fact of observation {observation}"),
+    # -- review list and legal holds (app/services/review_list.py, legal_holds.py); {filters}
+    # lists the row's codes: class, record and date, never a reason
+    (Action.REVIEW, "review.extend"): N_("Kept a record longer after its review ({filters})"),
+    (Action.REVIEW, "review.anonymise"): N_("Anonymised a record after its review ({filters})"),
+    (Action.REVIEW, "review.erase"): N_("Erased a record after its review ({filters})"),
+    (Action.HOLD, "hold.place"): N_("Put a record on legal hold ({filters})"),
+    (Action.HOLD, "hold.release"): N_("Released a legal hold ({filters})"),
+    (Action.READ, "review list view"): N_("Saw the record in the review list"),
+    # -- the data-protection officer's workspace and the subject-access report
+    # (app/services/access_report_subject.py); {filters}: the period and the form, as codes
+    (Action.DISCLOSE, "access_report.produce"):
+        N_("Produced a subject-access report; period and form: {filters}"),
+    (Action.READ, "access_report.card"): N_("Opened a prisoner's data-protection card"),
+    (Action.READ, "access_report.refused"): N_("Was refused a prisoner outside their postings"),
+    # -- retention schedule and runs (app/services/erasure.py, retention_run.py); {filters}
+    # lists the row's codes: class, rule and the date counted from (a run: its counts)
+    (Action.ERASE, "retention.erase"):
+        N_("Erased a record under the retention schedule ({filters})"),
+    (Action.ERASE, "retention.anonymise"):
+        N_("Anonymised a record under the retention schedule ({filters})"),
+    (Action.ERASE, "retention.run"): N_("Ran the retention schedule ({filters})"),
 }
 VERIFIED = N_("Verified the audit log: intact, {rows} rows checked")
 VERIFIED_BROKEN = N_("Verified the audit log: broken at row {broken}")
@@ -187,6 +219,10 @@ GENERIC: dict[str, str] = {
     Action.SIGN_OUT: N_("Signed out"),
     Action.SIGN_IN_FAILED: N_("Failed to sign in"),
     Action.ADMIN_CHANGE: N_("Administrative change: {code}"),
+    Action.DISCLOSE: N_("Produced a subject-access report"),
+    Action.HOLD: N_("Changed a legal hold"),
+    Action.RESTRICT: N_("Restricted processing or opened a restricted record"),
+    Action.REVIEW: N_("Decided a retention review"),
 }
 # accounts.log_auth writes "<channel> <event>: <username>" for sign-in events.
 _AUTH = re.compile(r"(?P<channel>[a-z]+) (?P<event>[a-z_]+): (?P<username>.*)", re.DOTALL)

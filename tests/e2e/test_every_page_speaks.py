@@ -45,8 +45,9 @@ def test_every_signed_in_page_speaks_the_accounts_language(browser: Browser, bas
                                                            locale: Locale):
     case = flagged_item(utc_now())
     pages = {"officer1": ["/capture", "/entries", "/trends"],
-             "screener1": ["/screening", f"/screening/{case}"],
-             "security1": ["/trends"], "admin1": ["/admin"]}
+             "screener1": ["/screening", f"/screening/{case}", "/review"],
+             "security1": ["/trends"], "admin1": ["/admin", "/retention"],
+             "dpo1": ["/dpo", "/review"]}
     left = []
     for username, paths in pages.items():
         speaks(username, locale)
