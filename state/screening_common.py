@@ -38,8 +38,12 @@ def cipher() -> FieldCipher:
 def item_number(value: object) -> int | None:
     """An item id from the browser or the URL, or None if it is not one."""
     text = str(value).strip()
-    # isascii: isdigit() also takes '²', which int() refuses.
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
+    # isascii: isdigit() also takes '²', which int() refuses. Ids are 32-bit on PostgreSQL,
+    # where a larger number fails the query rather than finding nothing.
+    if not (text.isascii() and text.isdigit() and len(text) < 12):
+        return None
+    number = int(text)
+    return number if number < 2**31 else None
 
 
 def run_command(command: Callable[[Session], object], words: Messages) -> str:
