@@ -78,8 +78,10 @@ def day_field(label: Text, name: str, field_id: str, value: Text = "", example: 
     hint = f"{field_id}-hint"
     return rx.vstack(
         rx.el.label(label, html_for=field_id, font_size="14px", font_weight="500"),
+        # No min_height here: the stylesheet's 48 px box holds a 44 px input; 44 px on the box
+        # left the input itself 42 px.
         rx.input(id=field_id, name=name, default_value=value, key=value, size="3",
-                 min_height=TOUCH, width="100%", max_length=24, required=required,
+                 width="100%", max_length=24, required=required,
                  placeholder=example, aria_describedby=hint, auto_complete="off"),
         rx.text(example, id=hint, size="1", color=rx.color("gray", 11)),
         spacing="1", min_width="160px", flex="1",

@@ -11,8 +11,8 @@ from app.runtime import transaction
 from app.services import legal_holds
 from app.services.accounts import Identity
 from app.services.review_errors import ReviewRefused
-from app.views.legal_holds import ITEM_CHOICE, HoldLine, hold_panel
-from app.views.review import date_hint, reason_hint, suggested_end
+from app.views.legal_holds import ITEM_CHOICE, HoldLine, hold_panel, hold_reason_hint
+from app.views.review import date_hint, suggested_end
 from app.vocabulary import HoldSubject
 from state.forms import form_text
 from state.identity import current_identity
@@ -62,7 +62,7 @@ class CaseHoldState(rx.State):
         self.item_id, self.item_held = item_id, panel.item_held
         self.holds, self.choices = panel.holds, panel.choices
         today = prisons_today(now)
-        self.date_hint, self.reason_hint = date_hint(words, today), reason_hint(words)
+        self.date_hint, self.reason_hint = date_hint(words, today), hold_reason_hint(words)
         self.day_example = words.day_example(suggested_end(today))
         self.suggested = words.day(suggested_end(today), "short")
 

@@ -14,6 +14,7 @@ from app import runtime
 from app.db import unit_of_work
 from app.models import JobLock, Observation, RetentionRun
 from app.services import retention_job, retention_schedule
+from tests.helpers import run_async
 from tests.retention_data import NOW, ZONE, days_ago, new_place, new_prisoner, observe
 
 
@@ -97,5 +98,5 @@ def test_the_lifespan_task_runs_and_keeps_looking():
 
     before = job_runs()
     with pytest.raises(asyncio.CancelledError):
-        asyncio.run(main())
+        run_async(main())  # not asyncio.run: the browser tests' loop may run in this thread
     assert job_runs() == before + 2  # two days, one run each

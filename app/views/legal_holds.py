@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.i18n.messages import Messages
-from app.services.legal_holds import CaseHolds, HoldRecord
+from app.services.legal_holds import MIN_REASON, CaseHolds, HoldRecord
 from app.views.screening import language
 from app.vocabulary import HoldSubject
 
@@ -69,3 +69,10 @@ def hold_panel(found: CaseHolds, words: Messages) -> HoldPanel:
                            day=words.day(found.item_held_until))
                    if found.item_held_until else ""),
         holds=[_line(words, h) for h in found.holds], choices=choices)
+
+
+def hold_reason_hint(words: Messages) -> str:
+    """The hold's reason field, named apart from the decision's reason beside it on the case
+    page (two fields of one name confuse a screen reader, and a person)."""
+    return words.tn("Reason for the hold (at least {count} character)",
+                    "Reason for the hold (at least {count} characters)", MIN_REASON)

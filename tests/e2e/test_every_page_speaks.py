@@ -16,6 +16,8 @@ from tests.e2e.conftest import TABLET, screenshot, sign_in, speaks
 from tests.e2e.untranslated import english_left, untranslated
 from tests.screening_data import flagged_item
 
+pytestmark = pytest.mark.one_leg  # rendering only: the SQLite leg's run is enough
+
 LOCALES = [Locale.PSEUDO, Locale.SR_CYRL, Locale.SQ]
 
 

@@ -7,6 +7,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import expect_path, screenshot, sign_in
 
+pytestmark = pytest.mark.one_leg  # rendering only: the SQLite leg's run is enough
+
 TOUCH_PX = 44
 
 

@@ -153,7 +153,7 @@ def test_a_screener_extends_an_overdue_record_and_puts_another_on_hold(browser: 
     panel = page.get_by_test_id("legal-hold-panel")
     expect(panel.get_by_label("What to keep")).to_have_value("item")
     panel.get_by_label("Hold until").fill(typed(today + timedelta(days=90)))
-    panel.get_by_label("Reason (at least").fill(HOLD_WHY)
+    panel.get_by_label("Reason for the hold").fill(HOLD_WHY)
     panel.get_by_role("button", name="Put on hold").click()
     expect(panel.get_by_text(re.compile(r"This item and its observations are on legal hold "
                                         r"until"))).to_be_visible()
